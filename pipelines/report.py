@@ -1,0 +1,56 @@
+"""The parsed report: one template model whatever format the document came in."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Number = int | float
+
+# Severities in order of gravity; `error` means the template's own arithmetic or the document
+# is wrong, `info` only records how something was read.
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str  # Chinese first: read by the data office
+    cells: list[str] = field(default_factory=list)  # dotted paths into the contract JSON
+
+
+@dataclass
+class Report:
+    agency: str | None
+    year: int | None
+    template: str
+    proactive: dict[str, dict[str, Number | None]]
+    applications: dict[str, dict[str, int | None]]
+    reviews_litigation: dict[str, dict[str, int | None]]
+    findings: list[Finding] = field(default_factory=list)
+    # Where each cell was read (dotted path -> location) and the text as printed.
+    locations: dict[str, str] = field(default_factory=dict)
+    printed: dict[str, str] = field(default_factory=dict)
+    published_on: str | None = None
+
+    def to_contract(self) -> dict[str, Any]:
+        """The `xxgk parse --json` shape of the spec."""
+        return {
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "proactive": self.proactive,
+            "applications": self.applications,
+            "reviews_litigation": self.reviews_litigation,
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+
+class NotAReport(Exception):
+    """The document cannot be read as an annual report; `reason` is for the data office."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule = rule
+        self.reason = reason
