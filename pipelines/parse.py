@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.extract import extract
-from pipelines.readers import html, text
+from pipelines.readers import docx, html, pdf, text
 from pipelines.report import NotAReport, Report
 from pipelines.rules import check_report
 from pipelines.sniff import FORMAT_LABELS, sniff
@@ -12,7 +12,7 @@ from pipelines.sniff import FORMAT_LABELS, sniff
 # (sha256, PARSER_VERSION) are then redone.
 PARSER_VERSION = "0.1.0"
 
-READERS = {"text": text.read, "html": html.read}
+READERS = {"text": text.read, "html": html.read, "pdf": pdf.read, "docx": docx.read}
 
 
 def parse_bytes(data: bytes) -> tuple[str, Report]:

@@ -33,6 +33,7 @@ RULES: dict[str, tuple[str, str]] = {
     "NOT_A_DOCUMENT": ("error", "不是文档文件"),
     "UNSUPPORTED_FORMAT": ("error", "暂不支持的文件格式"),
     "SOURCE_UNAVAILABLE": ("error", "取不到文件"),
+    "PARSER_ERROR": ("error", "解析器内部错误"),
 }
 
 

@@ -1,0 +1,1 @@
+"""xxgk command line and settings."""

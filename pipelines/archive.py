@@ -1,0 +1,42 @@
+"""The raw archive: every document stored once by the sha256 of its exact bytes.
+
+Append-only: a file is written once and never changed; `provenance.jsonl` records each time
+a document was collected (where from, when), one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def path_for(root: Path, digest: str) -> Path:
+    return root / "sha256" / digest[:2] / digest
+
+
+def store(root: Path, data: bytes) -> str:
+    digest = sha256(data)
+    target = path_for(root, digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # atomic: a reader never sees half a file
+    return digest
+
+
+def load(root: Path, digest: str) -> bytes:
+    return path_for(root, digest).read_bytes()
+
+
+def record(root: Path, entry: dict[str, Any]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "provenance.jsonl").open("a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")

@@ -1,0 +1,37 @@
+"""Writing one table to CSV or Parquet, in schema column order, sorted by primary key, so the
+same rows always give the same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+import schemas
+from warehouse.ddl import order_by, quote
+
+BOM = b"\xef\xbb\xbf"
+
+
+def select_sql(name: str) -> str:
+    columns = ", ".join(map(quote, schemas.field_names(name)))
+    return f"SELECT {columns} FROM {quote(name)} ORDER BY {order_by(name)}"
+
+
+def export_table(con: duckdb.DuckDBPyConnection, name: str, path: Path, fmt: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = str(path).replace("'", "''")
+    if fmt == "parquet":
+        con.execute(f"COPY ({select_sql(name)}) TO '{target}' (FORMAT parquet, COMPRESSION snappy)")
+        return
+    body = path.with_name(path.name + ".body")
+    con.execute(
+        f"COPY ({select_sql(name)}) TO '{str(body).replace(chr(39), chr(39) * 2)}' "
+        "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', NEW_LINE '\\n')"
+    )
+    # UTF-8 with a byte-order mark: Excel otherwise opens Chinese CSV as GBK mojibake.
+    with path.open("wb") as out, body.open("rb") as src:
+        out.write(BOM)
+        while block := src.read(1 << 20):
+            out.write(block)
+    body.unlink()

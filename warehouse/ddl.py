@@ -1,0 +1,63 @@
+"""Table Schema → DuckDB and Arrow types. Generated from `schemas/`, never written by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+import schemas
+
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "year": "INTEGER",
+}
+ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us"),
+    "year": pa.int32(),
+}
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def create_table(name: str, *, constraints: bool = True) -> str:
+    """CREATE TABLE for a published table; `constraints` adds NOT NULL and the primary key."""
+    schema = schemas.load(name)
+    columns = []
+    for field in schema["fields"]:
+        column = f"{quote(field['name'])} {DUCKDB_TYPES[field['type']]}"
+        if constraints and field.get("constraints", {}).get("required"):
+            column += " NOT NULL"
+        columns.append(column)
+    if constraints and schema.get("primaryKey"):
+        columns.append(f"PRIMARY KEY ({', '.join(map(quote, schema['primaryKey']))})")
+    return f"CREATE TABLE {quote(name)} (\n  " + ",\n  ".join(columns) + "\n)"
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    return pa.schema(
+        [pa.field(f["name"], ARROW_TYPES[f["type"]]) for f in schemas.load(name)["fields"]]
+    )
+
+
+def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts keyed by schema field names) as an Arrow table of the schema's types."""
+    return pa.Table.from_pylist(rows, schema=arrow_schema(name))
+
+
+def order_by(name: str) -> str:
+    """Published files are sorted by primary key: the same rows always give the same bytes."""
+    key = schemas.primary_key(name) or schemas.field_names(name)
+    return ", ".join(map(quote, key))

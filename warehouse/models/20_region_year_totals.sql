@@ -1,0 +1,17 @@
+-- Totals per region and year over the reports that were read.
+CREATE OR REPLACE VIEW region_year_totals AS
+SELECT
+    region_code,
+    region_name,
+    year,
+    count(*) AS bodies,
+    count(*) FILTER (WHERE status IN ('parsed', 'partial')) AS reports_read,
+    sum(new_received) AS new_received,
+    sum(handled) AS handled,
+    sum(granted) AS granted,
+    sum(partially_granted) AS partially_granted,
+    sum(denied) AS denied,
+    sum(reviews) AS reviews,
+    sum(lawsuits) AS lawsuits
+FROM body_year_summary
+GROUP BY region_code, region_name, year;

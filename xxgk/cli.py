@@ -1,0 +1,163 @@
+"""The `xxgk` command: parse one document, run the whole pipeline, open the UI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_NOT_A_REPORT = 2
+EXIT_FAILED = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="xxgk",
+        description="政府信息公开工作年度报告 → 开放数据 · disclosure reports to open data",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="读取一份报告 · parse one document")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="打印约定的 JSON · print the contract JSON")
+
+    r = sub.add_parser("run", help="在登记表上运行完整流程 · materialise the whole asset graph")
+    r.add_argument("--data-dir", type=Path, help="输出目录 · output directory (default: ./data)")
+    r.add_argument("--registry", type=Path, help="登记表 CSV · registry CSV (default: the demo)")
+
+    u = sub.add_parser("ui", help="启动 Dagster 界面 · start the Dagster UI (dagster dev)")
+    u.add_argument("--data-dir", type=Path)
+    u.add_argument("--registry", type=Path)
+    u.add_argument("--host", default="127.0.0.1")
+    u.add_argument("--port", default="3000")
+
+    d = sub.add_parser("demo-corpus", help="重新生成演示语料 · regenerate demo/ (synthetic)")
+    d.add_argument("--seed-text", type=Path, required=True, help="the seed report text")
+
+    args = parser.parse_args(argv)
+    if args.command == "parse":
+        return _parse(args.file, as_json=args.json)
+    if args.command in ("run", "ui"):
+        _configure(args.data_dir, args.registry)
+        return _run() if args.command == "run" else _ui(args.host, args.port)
+    return _demo_corpus(args.seed_text)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"xxgk: {message}", file=sys.stderr)
+    return code
+
+
+def _parse(file: Path, *, as_json: bool) -> int:
+    from pipelines.parse import parse_bytes
+    from pipelines.report import NotAReport
+
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        return _fail(f"无法读取文件 {file}：{e.strerror or e}", EXIT_FAILED)
+    try:
+        fmt, report = parse_bytes(data)
+    except NotAReport as e:
+        return _fail(f"{file}: {e.reason} [{e.rule}]", EXIT_NOT_A_REPORT)
+    if as_json:
+        print(json.dumps(report.to_contract(), ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"{report.agency or '（未读出机关）'} {report.year or '?'}年 · 模板 {report.template} · 格式 {fmt}"
+    )
+    for f in report.findings:
+        print(f"  [{f.severity}] {f.rule}: {f.message}")
+    return 0
+
+
+def _configure(data_dir: Path | None, registry: Path | None) -> None:
+    from xxgk import settings
+
+    if data_dir is not None:
+        os.environ["XXGK_DATA_DIR"] = str(data_dir.resolve())
+    if registry is not None:
+        if not registry.is_file():
+            raise SystemExit(_fail(f"找不到登记表：{registry}", EXIT_FAILED))
+        os.environ["XXGK_REGISTRY"] = str(registry.resolve())
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home(settings.data_dir()))
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+def _run() -> int:
+    """Materialise the whole graph in-process: the same assets and checks the UI runs."""
+    from dagster import DagsterInstance
+
+    from assets.definitions import defs
+
+    job = defs.resolve_job_def("xxgk_pipeline")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    summary = _summary(result)
+    print(summary["text"])
+    return 0 if result.success else EXIT_FAILED
+
+
+def _summary(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from pipelines.tables import STATUS_LABELS
+
+    lines = []
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data:
+                error = event.step_failure_data.error
+                lines.append(
+                    f"步骤失败 step failed: {event.step_key}: {error.message.strip() if error else ''}"
+                )
+        return {"text": "\n".join(lines) or "运行失败 run failed"}
+    tables = result.output_for_node("report_tables")
+    release = result.output_for_node("release")
+    warehouse = result.output_for_node("warehouse")
+    for r in tables["reports"]:
+        reason = f"：{r['status_reason']}" if r["status_reason"] else ""
+        lines.append(
+            f"  {r['body_id']} {r['year']} {STATUS_LABELS[r['status']]} "
+            f"(错误 {r['errors']}，警告 {r['warnings']}){reason}"
+        )
+    new = "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"
+    lines += [
+        "",
+        f"发布 release {release['version']}（{new}）: {release['path']}",
+        f"数据仓库 DuckDB: {warehouse}",
+        f"Dagster 界面 UI: xxgk ui --data-dir {os.environ['XXGK_DATA_DIR'] if 'XXGK_DATA_DIR' in os.environ else 'data'}"
+        f"  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})",
+    ]
+    return {"text": "\n".join(["报告 reports:", *lines])}
+
+
+def _ui(host: str, port: str) -> int:
+    import subprocess
+
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "assets.definitions",
+        "-h",
+        host,
+        "-p",
+        port,
+    ]
+    print(f"Dagster UI: http://{host}:{port}  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
+    return subprocess.call(command)
+
+
+def _demo_corpus(seed_text: Path) -> int:
+    from pipelines import demo
+
+    written = demo.write(demo.DEMO_DIR, seed_text.read_bytes())
+    print(f"wrote {len(written)} files under {demo.DEMO_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
