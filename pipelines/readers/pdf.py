@@ -28,6 +28,8 @@ _MIN_CHARS_PER_PAGE = 20
 # Only digits and page-number decoration ("- 3 -", "第3页 共6页"), in the top or bottom margin.
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－第页共/／()（）]*\d{1,4}[\s\-—–－第页共/／()（）\d]*$")
 _MARGIN = 0.1  # of the page height
+_SPACED_NUMBER = re.compile(r"^\d[\d\s,.]*\d$")
+_SPACE = re.compile(r"\s+")
 # A line that opens with section numbering starts a paragraph even when nothing else shows it.
 _HEADING_START = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、]")
 
@@ -51,10 +53,7 @@ class _Table:
 def read(data: bytes) -> list[Row]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            count = len(pdf.pages)
-            chars = sum(1 for page in pdf.pages for c in page.chars if c["text"].strip())
-            if count and chars < _MIN_CHARS_PER_PAGE * count:
-                raise NotAReport("SCANNED_DOCUMENT", "扫描件（没有文字层），需要OCR识别，暂未读取")
+            _check_text_layer(pdf.pages)
             pages = [_read_page(page) for page in pdf.pages]
     except NotAReport:
         raise
@@ -63,6 +62,18 @@ def read(data: bytes) -> list[Row]:
     if not pages:
         raise NotAReport("UNREADABLE_DOCUMENT", "PDF文件中没有页面，文件可能已损坏或不完整")
     return _rows(pages)
+
+
+def _check_text_layer(pages: list[Page]) -> None:
+    chars = [c["text"] for page in pages for c in page.chars if c["text"].strip()]
+    if pages and len(chars) < _MIN_CHARS_PER_PAGE * len(pages):
+        raise NotAReport("SCANNED_DOCUMENT", "扫描件（没有文字层），需要OCR识别，暂未读取")
+    # A font without a Unicode map: pdfminer can only say "(cid:123)" for each character.
+    if sum(c.startswith("(cid:") for c in chars) > len(chars) / 2:
+        raise NotAReport(
+            "UNREADABLE_DOCUMENT",
+            "PDF的文字层无法解码（字体缺少Unicode映射），读不出文字，需要OCR识别",
+        )
 
 
 def _unreadable_reason(exc: Exception) -> str:
@@ -88,9 +99,8 @@ def _read_page(page: Page) -> list[_Line | _Table]:
     outside = page.filter(lambda obj: obj["object_type"] != "char" or not _inside(obj, boxes))
     for line in outside.extract_text_lines(return_chars=True):
         text = clean(line["text"])
-        in_margin = line["top"] > page.height * (1 - _MARGIN) or line["bottom"] < (
-            page.height * _MARGIN
-        )
+        margin = page.height * _MARGIN
+        in_margin = line["top"] > page.height - margin or line["bottom"] < margin
         if not text or (in_margin and _PAGE_NUMBER.match(text)):
             continue
         size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
@@ -127,10 +137,12 @@ def _inside(char: dict[str, Any], boxes: list[tuple[float, float, float, float]]
 def _cell_text(text: str | None) -> str | None:
     if text is None:
         return None
-    return clean(join_lines(text.split("\n")))
+    text = clean(_join_lines(text.split("\n")))
+    # Letter-spaced digits ("4 4 7 2 2 8" in a cell set to distributed alignment) are one number.
+    return _SPACE.sub("", text) if _SPACED_NUMBER.match(text) else text
 
 
-def join_lines(lines: list[str]) -> str:
+def _join_lines(lines: list[str]) -> str:
     """Chinese wraps anywhere and needs no space at a line break; Latin words do. Digits are
     joined: a number wrapped in a narrow cell is still one number."""
     out = ""
@@ -172,7 +184,7 @@ def _page_rows(number: int, blocks: list[_Line | _Table], left: float, right: fl
     for item in items:
         if isinstance(item, list):
             paragraphs += 1
-            text = clean(join_lines([line.text for line in item]))
+            text = clean(_join_lines([line.text for line in item]))
             rows.append([Cell(text, f"第{number}页 第{paragraphs}段")])
             continue
         tables += 1
