@@ -10,7 +10,7 @@ from pipelines.sniff import FORMAT_LABELS, sniff
 
 # Bumped whenever a change can alter what is read from a document: cached parses keyed by
 # (sha256, PARSER_VERSION) are then redone.
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"  # 0.2: PDF and Word readers
 
 READERS = {"text": text.read, "html": html.read, "pdf": pdf.read, "docx": docx.read}
 

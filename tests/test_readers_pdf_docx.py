@@ -216,6 +216,7 @@ def _render_pdf(document: list[str | TableSpec]) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
@@ -245,8 +246,16 @@ def _render_pdf(document: list[str | TableSpec]) -> bytes:
             flowables.append(table(block, range(block.page_break_after)))
             flowables.append(PageBreak())
             flowables.append(table(block, range(block.page_break_after, len(block.rows))))
+
+    def white_boxes(canvas: Canvas, _: object) -> None:
+        """Invisible boxes behind the text, as some word processors draw: no table."""
+        canvas.setFillColorRGB(1, 1, 1)
+        for i in range(6):
+            canvas.rect(72, 600 + i * 28, 450, 28, stroke=0, fill=1)
+
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, topMargin=50, bottomMargin=50).build(flowables)
+    doc = SimpleDocTemplate(out, pagesize=A4, topMargin=50, bottomMargin=50)
+    doc.build(flowables, onFirstPage=white_boxes)
     return out.getvalue()
 
 
@@ -316,6 +325,13 @@ def test_pdf_grid(report_pdf: bytes) -> None:
     )
     assert not rows[denied][1].spanned and rows[denied + 1][1].spanned
     assert rows[denied + 1][1].text == ""
+
+
+def test_pdf_cell_text() -> None:
+    assert pdf_reader._cell_text("商业企\n业") == "商业企业"
+    assert pdf_reader._cell_text("4 4 7\n2 2 8") == "447228"  # letter-spaced, wrapped
+    assert pdf_reader._cell_text("Legal\nservice") == "Legal service"
+    assert pdf_reader._cell_text(None) is None
 
 
 def test_docx_every_cell(report_docx: bytes) -> None:
