@@ -1,7 +1,6 @@
 """Asset checks: the registry and the tables against their Table Schemas, every report read,
 and one check per consistency rule (the governments' own arithmetic)."""
 
-
 from collections import Counter
 from typing import Any
 

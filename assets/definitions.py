@@ -16,6 +16,13 @@ ALL_ASSETS = [
     pipeline.release,
 ]
 
+ALL_CHECKS = [
+    checks.registry_rows_valid,
+    checks.tables_match_schemas,
+    checks.every_report_read,
+    checks.consistency_rules,
+]
+
 # The whole graph, as one job the data office (or `xxgk run`) launches.
 xxgk_pipeline = dg.define_asset_job(
     "xxgk_pipeline",
@@ -25,12 +32,7 @@ xxgk_pipeline = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    asset_checks=[
-        checks.registry_rows_valid,
-        checks.tables_match_schemas,
-        checks.every_report_read,
-        checks.consistency_rules,
-    ],
+    asset_checks=ALL_CHECKS,
     jobs=[xxgk_pipeline],
     resources={"paths": default_paths()},
     # One process: the steps are small, and two processes cannot write one DuckDB file.

@@ -4,7 +4,6 @@ Each asset is a thin call into `pipelines/`, `warehouse/` or `publish/`; this mo
 what the data office sees in the UI (descriptions, metadata, previews).
 """
 
-
 from datetime import UTC, datetime
 from typing import Any
 

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 import schemas
+from publish.docs import data_dictionary
 from publish.export import export_table
 
 LATEST = "latest"
@@ -92,6 +93,7 @@ def make_release(
         (staging / "datapackage.json").write_text(
             json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
+        (staging / "README.md").write_text(data_dictionary(), encoding="utf-8")
         (staging / "inputs.json").write_text(
             json.dumps(inputs, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
             encoding="utf-8",

@@ -36,7 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("demo-corpus", help="重新生成演示语料 · regenerate demo/ (synthetic)")
     d.add_argument("--seed-text", type=Path, required=True, help="the seed report text")
 
+    sub.add_parser("docs", help="由 schemas/ 生成数据字典 · regenerate docs/data-dictionary.md")
+
     args = parser.parse_args(argv)
+    if args.command == "docs":
+        from publish import docs
+
+        print(f"wrote {docs.write()}")
+        return 0
     if args.command == "parse":
         return _parse(args.file, as_json=args.json)
     if args.command in ("run", "ui"):
@@ -93,43 +100,40 @@ def _run() -> int:
     from assets.definitions import defs
 
     job = defs.resolve_job_def("xxgk_pipeline")
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-    summary = _summary(result)
-    print(summary["text"])
+        result = job.execute_in_process(instance=instance, run_config=quiet, raise_on_error=False)
+    print("\n".join(_summary(result)))
     return 0 if result.success else EXIT_FAILED
 
 
-def _summary(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
     from pipelines.tables import STATUS_LABELS
 
-    lines = []
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure and event.step_failure_data:
-                error = event.step_failure_data.error
-                lines.append(
-                    f"步骤失败 step failed: {event.step_key}: {error.message.strip() if error else ''}"
-                )
-        return {"text": "\n".join(lines) or "运行失败 run failed"}
-    tables = result.output_for_node("report_tables")
-    release = result.output_for_node("release")
-    warehouse = result.output_for_node("warehouse")
-    for r in tables["reports"]:
+        failures = [
+            f"步骤失败 step failed: {e.step_key}: {e.step_failure_data.error.message.strip()}"
+            for e in result.all_events
+            if e.is_step_failure and e.step_failure_data and e.step_failure_data.error
+        ]
+        return failures or ["运行失败 run failed"]
+    lines = ["报告 reports:"]
+    for r in result.output_for_node("report_tables")["reports"]:
         reason = f"：{r['status_reason']}" if r["status_reason"] else ""
         lines.append(
             f"  {r['body_id']} {r['year']} {STATUS_LABELS[r['status']]} "
             f"(错误 {r['errors']}，警告 {r['warnings']}){reason}"
         )
+    release = result.output_for_node("release")
     new = "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"
-    lines += [
+    return [
+        *lines,
         "",
         f"发布 release {release['version']}（{new}）: {release['path']}",
-        f"数据仓库 DuckDB: {warehouse}",
-        f"Dagster 界面 UI: xxgk ui --data-dir {os.environ['XXGK_DATA_DIR'] if 'XXGK_DATA_DIR' in os.environ else 'data'}"
+        f"数据仓库 DuckDB: {result.output_for_node('warehouse')}",
+        f"Dagster 界面 UI: xxgk ui --data-dir {os.environ.get('XXGK_DATA_DIR', 'data')}"
         f"  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})",
     ]
-    return {"text": "\n".join(["报告 reports:", *lines])}
 
 
 def _ui(host: str, port: str) -> int:

@@ -1,0 +1,35 @@
+# Two commands on a fresh machine (Python 3.11 and a C compiler, nothing else):
+#   make demo   set up, run the whole pipeline on the embedded demo corpus
+#   make test   set up, run every test
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export DAGSTER_DISABLE_TELEMETRY := 1
+
+.PHONY: setup demo test lint ui clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# --locked: a stale uv.lock is an error, so every machine gets exactly what CI got.
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
+	touch $@
+
+setup: .venv/.synced
+
+demo: setup
+	.venv/bin/xxgk run
+
+test: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/pytest
+
+ui: setup
+	.venv/bin/xxgk ui
+
+clean:
+	rm -rf data .venv $(TOOLS)

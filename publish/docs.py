@@ -1,0 +1,67 @@
+"""The data dictionary, generated from the Table Schemas (Chinese first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import schemas
+
+DICTIONARY = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
+
+
+def _constraints(field: dict) -> str:
+    c = field.get("constraints", {})
+    parts = []
+    if c.get("required"):
+        parts.append("必填 required")
+    if "enum" in c:
+        parts.append("取值 enum: " + ", ".join(f"`{v}`" for v in c["enum"]))
+    if "pattern" in c:
+        parts.append(f"格式 pattern: `{c['pattern']}`")
+    for key, word in (("minimum", "最小 min"), ("maximum", "最大 max")):
+        if key in c:
+            parts.append(f"{word} {c[key]}")
+    return "；".join(parts)
+
+
+def data_dictionary() -> str:
+    package = schemas.package()
+    lines = [
+        "# 数据字典 · Data dictionary",
+        "",
+        "由 `schemas/*.schema.json` 生成，请勿手改（`xxgk docs` 重新生成）。"
+        "Generated from the Table Schemas; do not edit by hand.",
+        "",
+        package["description"],
+        "",
+    ]
+    for name in ["registry", *schemas.published_tables()]:
+        schema = schemas.load(name)
+        lines += [f"## `{name}` — {schema['title']}", "", schema["description"], ""]
+        key = schemas.primary_key(name)
+        if key:
+            lines += [f"主键 primary key: {', '.join(f'`{k}`' for k in key)}", ""]
+        for fk in schema.get("foreignKeys", []):
+            target = fk["reference"]["resource"] or name
+            lines.append(
+                f"外键 foreign key: {', '.join(fk['fields'])} → `{target}`"
+                f"({', '.join(fk['reference']['fields'])})"
+            )
+        lines += [
+            "",
+            "| 字段 field | 名称 title | 类型 type | 约束 constraints | 说明 description |",
+            "|---|---|---|---|---|",
+        ]
+        for f in schema["fields"]:
+            desc = f["description"].replace("|", "\\|")
+            lines.append(
+                f"| `{f['name']}` | {f['title']} | {f['type']} | {_constraints(f)} | {desc} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write() -> Path:
+    DICTIONARY.parent.mkdir(parents=True, exist_ok=True)
+    DICTIONARY.write_text(data_dictionary(), encoding="utf-8")
+    return DICTIONARY

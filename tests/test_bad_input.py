@@ -1,0 +1,70 @@
+"""Bad input gets a clear one-line answer, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+
+from pipelines import template as t
+from pipelines.parse import parse_bytes
+from pipelines.report import NotAReport
+
+
+def run_parse(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xxgk.cli", "parse", str(path), "--json"],
+        capture_output=True,
+        text=True,
+    )
+
+
+NOT_A_REPORT = (
+    "<html><body><h1>关于调整办公时间的通知</h1><p>自即日起在临时地点办公。</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "rule"),
+    [
+        ("empty.txt", b"", "EMPTY_FILE"),
+        ("blank.txt", b"  \n\n ", "EMPTY_FILE"),
+        ("binary.bin", bytes(range(256)) * 4, "NOT_A_DOCUMENT"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "NOT_A_DOCUMENT"),
+        ("notice.html", NOT_A_REPORT.encode(), "NOT_A_REPORT"),
+        ("story.txt", "从前有座山，山里有座庙。".encode(), "NOT_A_REPORT"),
+    ],
+)
+def test_unreadable_document_exits_non_zero_with_one_line(tmp_path, name, data, rule):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run_parse(path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert rule in lines[0] and "Traceback" not in result.stderr
+    with pytest.raises(NotAReport) as caught:
+        parse_bytes(data)
+    assert caught.value.rule == rule
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.reason), "reason is for a clerk"
+
+
+def test_missing_file_is_one_line(tmp_path):
+    result = run_parse(tmp_path / "nope.pdf")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_report_without_section_three_is_partial_with_a_finding():
+    text = SEED.read_text(encoding="utf-8")
+    head, _, rest = text.partition(t.SECTIONS["applications"])
+    broken = head + rest[rest.index("四、政府信息公开行政复议") :]
+    _, report = parse_bytes(broken.encode())
+    rules = [f.rule for f in report.findings]
+    assert "SECTION_MISSING" in rules
+    assert all(v is None for cells in report.applications.values() for v in cells.values())
+    assert report.proactive["administrative_licensing"]["decisions"] == 8  # the rest is kept

@@ -1,0 +1,228 @@
+"""The real Dagster webserver (`dagster dev`) loads the code location and runs the whole job.
+
+No mocks: a `dagster dev` process (webserver + daemon + code server) is started once for the
+module, driven over GraphQL, and the run's outputs are checked on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+JOB = "xxgk_pipeline"
+ASSETS = {"registry", "raw_documents", "parsed_reports", "report_tables", "warehouse", "release"}
+STARTUP_TIMEOUT_S = 120
+RUN_TIMEOUT_S = 300
+TERMINAL = {"SUCCESS", "FAILURE", "CANCELED"}
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    log: Path
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            payload = json.load(response)
+        assert "errors" not in payload, payload["errors"]
+        return payload["data"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("dagster")
+    home, data_dir, log = tmp / "home", tmp / "data", tmp / "dagster.log"
+    home.mkdir()
+    data_dir.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = os.environ | {
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "XXGK_DATA_DIR": str(data_dir),
+    }
+    env.pop("XXGK_REGISTRY", None)  # the embedded demo registry
+    port = _free_port()
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "assets.definitions"]
+    cmd += ["-h", "127.0.0.1", "-p", str(port)]
+    with log.open("wb") as log_file:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    srv = Server(url=f"http://127.0.0.1:{port}", data_dir=data_dir, log=log)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _answers(f"{srv.url}/server_info"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"dagster dev exited (code {proc.poll()}) or did not answer within "
+                    f"{STARTUP_TIMEOUT_S} s; log tail:\n{srv.log_tail()}"
+                )
+            time.sleep(1)
+        yield srv
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+WORKSPACE = """
+query {
+  workspaceOrError {
+    __typename
+    ... on Workspace {
+      locationEntries {
+        name
+        loadStatus
+        locationOrLoadError {
+          __typename
+          ... on RepositoryLocation {
+            repositories { name jobs { name } assetNodes { assetKey { path } } }
+          }
+          ... on PythonError { message stack }
+        }
+      }
+    }
+    ... on PythonError { message }
+  }
+}
+"""
+
+LAUNCH = """
+mutation ($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on Error { message }
+  }
+}
+"""
+
+RUN = """
+query ($runId: ID!) {
+  runOrError(runId: $runId) {
+    __typename
+    ... on Run {
+      status
+      assetMaterializations { assetKey { path } }
+      eventConnection(limit: 1000) {
+        events {
+          __typename
+          ... on AssetCheckEvaluationEvent { evaluation { checkName success severity } }
+        }
+      }
+    }
+    ... on Error { message }
+  }
+}
+"""
+
+
+def _location(server: Server) -> dict[str, Any]:
+    """The single loaded code location, waiting (bounded) while it is still LOADING."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        workspace = server.graphql(WORKSPACE)["workspaceOrError"]
+        assert workspace["__typename"] == "Workspace", workspace
+        (entry,) = workspace["locationEntries"]
+        if entry["loadStatus"] == "LOADED" or time.monotonic() > deadline:
+            return entry
+        time.sleep(1)
+
+
+def test_code_location_loads_job_and_assets(server: Server) -> None:
+    entry = _location(server)
+    location = entry["locationOrLoadError"]
+    assert entry["loadStatus"] == "LOADED", entry
+    assert location["__typename"] == "RepositoryLocation", f"{location}\n{server.log_tail()}"
+    (repo,) = location["repositories"]
+    assert repo["name"] == "__repository__"
+    assert JOB in {job["name"] for job in repo["jobs"]}
+    assert {"/".join(n["assetKey"]["path"]) for n in repo["assetNodes"]} >= ASSETS
+
+
+def test_launch_run_produces_warehouse_and_release(server: Server) -> None:
+    selector = {
+        "repositoryLocationName": _location(server)["name"],
+        "repositoryName": "__repository__",
+        "jobName": JOB,
+    }
+    launched = server.graphql(LAUNCH, {"params": {"selector": selector}})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while True:
+        run = server.graphql(RUN, {"runId": run_id})["runOrError"]
+        assert run["__typename"] == "Run", run
+        if run["status"] in TERMINAL or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert run["status"] == "SUCCESS", f"run {run_id} is {run['status']}\n{server.log_tail()}"
+
+    materialized = {"/".join(m["assetKey"]["path"]) for m in run["assetMaterializations"]}
+    assert materialized >= ASSETS
+    evaluations = [
+        e["evaluation"]
+        for e in run["eventConnection"]["events"]
+        if e["__typename"] == "AssetCheckEvaluationEvent"
+    ]
+    blocking = [e for e in evaluations if e["checkName"] == "tables_match_schemas"]
+    assert blocking and all(e["success"] for e in blocking), evaluations
+
+    database = server.data_dir / "warehouse" / "xxgk.duckdb"
+    assert database.is_file()
+    with duckdb.connect(str(database), read_only=True) as con:
+        bodies = con.execute("SELECT count(DISTINCT body_id) FROM reports").fetchone()
+        summaries = con.execute("SELECT count(*) FROM body_year_summary").fetchone()
+    assert bodies is not None and bodies[0] > 1
+    assert summaries is not None and summaries[0] > 0
+    assert (server.data_dir / "releases" / "latest" / "datapackage.json").is_file()

@@ -1,0 +1,71 @@
+"""The Table Schemas are the one source of truth: template keys, DDL, files and docs agree."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+import schemas
+from pipelines import template as t
+from pipelines.rules import RULES
+from publish import docs
+from publish.export import BOM, export_table
+from warehouse.ddl import DUCKDB_TYPES, create_table, to_arrow
+
+
+def enum(table: str, field: str) -> list[str]:
+    return next(f for f in schemas.load(table)["fields"] if f["name"] == field)["constraints"][
+        "enum"
+    ]
+
+
+def test_enums_are_the_template_keys():
+    assert enum("applications", "row") == [r.key for r in t.ALL_APPLICATION_ROWS]
+    assert enum("applications", "applicant") == list(t.APPLICANTS)
+    assert enum("reviews_litigation", "proceeding") == list(t.PROCEEDINGS)
+    assert enum("reviews_litigation", "outcome") == list(t.OUTCOMES)
+    assert enum("proactive", "item") == t.all_item_keys()
+    assert enum("proactive", "measure") == t.all_measure_keys()
+    assert enum("findings", "rule") == list(RULES)
+    assert enum("reports", "template") == list(t.TEMPLATE_IDS)
+
+
+@pytest.mark.parametrize("name", schemas.published_tables())
+def test_every_field_has_chinese_title_and_description(name):
+    for field in schemas.load(name)["fields"]:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in field["title"]), field["name"]
+        assert field["description"], field["name"]
+
+
+@pytest.mark.parametrize("name", schemas.published_tables())
+def test_ddl_and_exported_files_follow_the_schema(name, tmp_path):
+    con = duckdb.connect()
+    con.execute(create_table(name))
+    described = [(r[0], r[1]) for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
+    fields = schemas.load(name)["fields"]
+    assert described == [(f["name"], DUCKDB_TYPES[f["type"]]) for f in fields]
+    con.register("incoming", to_arrow(name, []))
+    con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+    export_table(con, name, tmp_path / "t.csv", "csv")
+    export_table(con, name, tmp_path / "t.parquet", "parquet")
+    header = (tmp_path / "t.csv").read_bytes()
+    assert header.startswith(BOM)
+    assert header[len(BOM) :].decode().strip().split(",") == [f["name"] for f in fields]
+    assert pq.read_schema(tmp_path / "t.parquet").names == [f["name"] for f in fields]
+
+
+def test_primary_key_is_declared_in_the_ddl():
+    con = duckdb.connect()
+    con.execute(create_table("bodies"))
+    con.execute("INSERT INTO bodies VALUES ('a', 'n', 'r', '350481', 'department', NULL, false)")
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute(
+            "INSERT INTO bodies VALUES ('a', 'n', 'r', '350481', 'department', NULL, false)"
+        )
+
+
+def test_committed_data_dictionary_is_generated_from_the_schemas():
+    assert docs.DICTIONARY.read_text(encoding="utf-8") == docs.data_dictionary(), (
+        "docs/data-dictionary.md drifted from schemas/: run `xxgk docs`"
+    )
