@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import checks, pipeline
+from assets import checks, releases, sources, storage, tables
 from assets.resources import default_paths
 
 ALL_ASSETS = [
-    pipeline.registry,
-    pipeline.raw_documents,
-    pipeline.parsed_reports,
-    pipeline.report_tables,
-    pipeline.warehouse,
-    pipeline.release,
+    sources.registry,
+    sources.raw_documents,
+    sources.parsed_reports,
+    tables.report_tables,
+    storage.warehouse,
+    releases.release,
 ]
 
 ALL_CHECKS = [
