@@ -7,7 +7,7 @@ UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: setup demo test lint ui clean
+.PHONY: setup system demo test lint ui clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -18,7 +18,11 @@ $(UV):
 	$(UV) sync --locked --quiet
 	touch $@
 
-setup: .venv/.synced
+setup: .venv/.synced system
+
+# Debian packages listed in .ci/apt-packages (installed only when missing).
+system:
+	.ci/system-deps
 
 demo: setup
 	.venv/bin/xxgk run
