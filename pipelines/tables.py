@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines import template as t
 from pipelines.parse import PARSER_VERSION
 from pipelines.parsing import Outcome
 from pipelines.registry import Entry
@@ -162,9 +161,3 @@ def _cross_year_findings(inputs: list[ReportInput]) -> dict[tuple[str, int], lis
                 found[(body, year)] = check_years(years[year - 1], report)
     return found
 
-
-def section_keys() -> dict[str, tuple[str, str]]:
-    return dict(_SECTION_COLUMNS)
-
-
-__all__ = ["STATUS_LABELS", "ReportInput", "build", "t"]
