@@ -160,4 +160,3 @@ def _cross_year_findings(inputs: list[ReportInput]) -> dict[tuple[str, int], lis
             if year - 1 in years:
                 found[(body, year)] = check_years(years[year - 1], report)
     return found
-
