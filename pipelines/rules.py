@@ -32,6 +32,11 @@ RULES: dict[str, tuple[str, str]] = {
     "EMPTY_FILE": ("error", "空文件"),
     "NOT_A_DOCUMENT": ("error", "不是文档文件"),
     "UNSUPPORTED_FORMAT": ("error", "暂不支持的文件格式"),
+    "UNREADABLE_DOCUMENT": ("error", "文件损坏、加密或文字无法解码"),
+    "SCANNED_DOCUMENT": ("error", "扫描件没有文字层，无法OCR识别"),
+    "OCR_DERIVED": ("warning", "数字由OCR从扫描图像识别，需人工核对"),
+    "OCR_CHECK_FAILED": ("error", "OCR识别的数字未通过勾稽校验"),
+    "TABLE_LAYOUT": ("warning", "表格没有框线，无法可靠地按列读取"),
     "SOURCE_UNAVAILABLE": ("error", "取不到文件"),
     "PARSER_ERROR": ("error", "解析器内部错误"),
 }
