@@ -13,8 +13,27 @@ from warehouse.ddl import order_by, quote
 BOM = b"\xef\xbb\xbf"
 
 
-def select_sql(name: str) -> str:
-    columns = ", ".join(map(quote, schemas.field_names(name)))
+# A spreadsheet runs a cell that starts with = + - @ (or tab, CR) as a formula. In the CSV's text
+# columns such a value gets one leading apostrophe. A value that already starts with apostrophes
+# followed by such a character gets one more, so the rule is exactly reversible: drop one leading
+# apostrophe where the value matches this pattern.
+FORMULA_START = r"^'*[=+\-@\t\r]"
+
+
+def neutralised(column: str) -> str:
+    """SQL for a text column with spreadsheet formulas defused (CSV only, never Parquet)."""
+    col = quote(column)
+    pattern = FORMULA_START.replace("'", "''")
+    return f"CASE WHEN regexp_matches({col}, '{pattern}') THEN '''' || {col} ELSE {col} END"
+
+
+def select_sql(name: str, *, for_spreadsheets: bool = False) -> str:
+    columns = ", ".join(
+        f"{neutralised(f['name'])} AS {quote(f['name'])}"
+        if for_spreadsheets and f["type"] == "string"
+        else quote(f["name"])
+        for f in schemas.load(name)["fields"]
+    )
     return f"SELECT {columns} FROM {quote(name)} ORDER BY {order_by(name)}"
 
 
@@ -26,7 +45,7 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, path: Path, fmt: str
         return
     body = path.with_name(path.name + ".body")
     con.execute(
-        f"COPY ({select_sql(name)}) TO '{str(body).replace(chr(39), chr(39) * 2)}' "
+        f"COPY ({select_sql(name, for_spreadsheets=True)}) TO '{str(body).replace(chr(39), chr(39) * 2)}' "
         "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', NEW_LINE '\\n')"
     )
     # UTF-8 with a byte-order mark: Excel otherwise opens Chinese CSV as GBK mojibake.
