@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from pipelines import coverage
 from pipelines.parse import PARSER_VERSION
 from pipelines.parsing import Outcome
 from pipelines.registry import Entry
@@ -53,12 +55,12 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
                 "template": report.template if report else None,
                 "status": status,
                 "status_reason": reason,
-                "source": e.source,
+                "source": item.document.source or e.source,
                 "source_format": outcome.source_format if outcome else None,
                 "sha256": item.document.sha256,
                 "bytes": item.document.bytes,
                 "parser_version": outcome.parser_version if outcome else PARSER_VERSION,
-                "published_on": report.published_on if report else None,
+                "published_on": _date(report.published_on) if report else None,
                 "errors": sum(f.severity == "error" for f in findings),
                 "warnings": sum(f.severity == "warning" for f in findings),
                 "synthetic": e.synthetic,
@@ -89,10 +91,18 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
         }
         for b in bodies.values()
     ]
+    tables["coverage"] = coverage.rows(inputs, tables["reports"])
     return {name: tables.get(name, []) for name in ("bodies", *_TABLE_ORDER)}
 
 
-_TABLE_ORDER = ("reports", "proactive", "applications", "reviews_litigation", "findings")
+_TABLE_ORDER = (
+    "reports",
+    "proactive",
+    "applications",
+    "reviews_litigation",
+    "findings",
+    "coverage",
+)
 _SECTION_COLUMNS = {
     "proactive": ("item", "measure"),
     "applications": ("row", "applicant"),
@@ -119,18 +129,37 @@ def _assess(item: ReportInput) -> tuple[list[Finding], str, str | None, Report |
                 f"文件标题中的统计年度为{report.year}年，登记表中为{e.year}年",
             )
         )
-    if report.agency is not None and report.agency != e.name:
+    if report.agency is not None and not same_body(report.agency, e.names):
+        former = f"（曾用名：{'、'.join(e.aliases)}）" if e.aliases else ""
         findings.append(
             Finding(
                 "METADATA_MISMATCH",
                 "warning",
-                f"文件标题中的机关为「{report.agency}」，登记表中为「{e.name}」",
+                f"文件标题中的机关为「{report.agency}」，登记表中为「{e.name}」{former}",
             )
         )
     missing = [f for f in findings if f.rule == "SECTION_MISSING"]
     if missing:
         return findings, "partial", "；".join(f.message for f in missing), report
     return findings, "parsed", None, report
+
+
+def same_body(printed: str, names: tuple[str, ...]) -> bool:
+    """The agency printed in a report is the body when it equals its name or a former name
+    (机构改革前的名称), ignoring spaces and full-width brackets."""
+
+    def squash(text: str) -> str:
+        return "".join(text.split()).replace("（", "(").replace("）", ")")
+
+    return squash(printed) in {squash(n) for n in names}
+
+
+def _date(text: str | None) -> date | None:
+    """An ISO date as read from a document; an impossible one (2023-02-30) is left out."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _cells(report: Report, key: dict[str, Any], tables: dict[str, Rows]) -> None:
