@@ -5,12 +5,29 @@ from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
+from pydantic import Field
 
 from assets.metadata import md_table
 from assets.resources import XxgkPaths
 from pipelines.parse import PARSER_VERSION
 from pipelines.registry import Registry
 from publish.release import make_release
+from publish.versioning import AUTO, VersionRefused
+
+
+class ReleaseConfig(dg.Config):
+    """Launchpad config of the release (Dagster UI → Materialize → shift-click, or the job's
+    Launchpad): how to bump the version, and whether to release unchanged data."""
+
+    bump: str = Field(
+        default=AUTO,
+        description="版本升级：auto（按变化自动：表结构变→主版本，新增数据→次版本，更正→修订号）、"
+        "major、minor 或 patch；不能低于变化要求的级别。Version bump: auto, major, minor or patch.",
+    )
+    force: bool = Field(
+        default=False,
+        description="数据没有变化也发布新版本。Make a release even when no data changed.",
+    )
 
 
 @dg.asset(
@@ -20,6 +37,7 @@ from publish.release import make_release
 )
 def release(
     context: AssetExecutionContext,
+    config: ReleaseConfig,
     paths: XxgkPaths,
     registry: Registry,
     warehouse: str,
@@ -41,14 +59,33 @@ def release(
             key=lambda d: (d["body_id"], d["year"]),
         ),
     }
-    result = make_release(
-        paths.warehouse_path, paths.releases, now=datetime.now(UTC), inputs=inputs
+    try:
+        result = make_release(
+            paths.warehouse_path,
+            paths.releases,
+            now=datetime.now(UTC),
+            inputs=inputs,
+            bump=config.bump,
+            force=config.force,
+        )
+    except VersionRefused as refused:
+        raise dg.Failure(str(refused)) from None  # a choice to correct, not a crash
+    summary = (
+        result.summary
+        or f"数据未变，沿用 {result.version}，未发布新版本。No change, no new release."
     )
     context.add_output_metadata(
         {
             "版本 version": result.version,
             "新版本 new version": result.created,
+            "升级 bump": result.bump or "",
+            "更新日志 changelog": dg.MetadataValue.md(summary),
             "目录 path": dg.MetadataValue.path(str(result.path)),
+            "数据目录网页 catalog": dg.MetadataValue.path(str(result.path / "index.html")),
+            "图表组件示例 widget example": dg.MetadataValue.path(
+                str(result.path / "widget" / "index.html")
+            ),
+            "所有版本 all releases": dg.MetadataValue.path(str(paths.releases / "index.html")),
             "文件 files": md_table(
                 ["文件 file", "字节 bytes", "sha256"],
                 [
@@ -58,4 +95,9 @@ def release(
             ),
         }
     )
-    return {"version": result.version, "path": str(result.path), "created": result.created}
+    return {
+        "version": result.version,
+        "path": str(result.path),
+        "created": result.created,
+        "bump": result.bump,
+    }

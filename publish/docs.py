@@ -7,9 +7,18 @@ from pathlib import Path
 import schemas
 
 DICTIONARY = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
+CSV_NOTE = (
+    "CSV 文件为带 BOM 的 UTF-8，Excel 可直接打开。文本（string）列中以 `=`、`+`、`-`、`@`、制表符或回车开头的值"
+    "（以及以若干撇号加这些字符开头的值）在 CSV 中前面多加一个撇号 `'`，防止电子表格把它当公式执行；"
+    "还原时去掉这类值开头的一个撇号即可。数字列和 Parquet 文件保持原值。"
+    "CSV is UTF-8 with a byte-order mark. In text columns of the CSV only, a value starting with "
+    "`=`, `+`, `-`, `@`, tab or CR (or with apostrophes followed by one of them) gets one leading "
+    "apostrophe so that spreadsheets do not run it as a formula; drop that one apostrophe to "
+    "recover the value. Numeric columns and Parquet files keep the values as they are."
+)
 
 
-def _constraints(field: dict) -> str:
+def constraints_text(field: dict) -> str:
     c = field.get("constraints", {})
     parts = []
     if c.get("required"):
@@ -34,6 +43,8 @@ def data_dictionary() -> str:
         "",
         package["description"],
         "",
+        CSV_NOTE,
+        "",
     ]
     for name in ["registry", *schemas.published_tables()]:
         schema = schemas.load(name)
@@ -55,7 +66,7 @@ def data_dictionary() -> str:
         for f in schema["fields"]:
             desc = f["description"].replace("|", "\\|")
             lines.append(
-                f"| `{f['name']}` | {f['title']} | {f['type']} | {_constraints(f)} | {desc} |"
+                f"| `{f['name']}` | {f['title']} | {f['type']} | {constraints_text(f)} | {desc} |"
             )
         lines.append("")
     return "\n".join(lines)

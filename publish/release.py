@@ -1,9 +1,11 @@
-"""Versioned releases: a Frictionless data package of every published table as CSV and Parquet.
+"""Versioned releases: a Frictionless data package of every published table as CSV and Parquet,
+with its changelog, catalog site and portal widget.
 
-A release directory is never overwritten. A new one is built in a staging directory, checked
-with the real `frictionless validate`, then renamed into place, and the `latest` link is moved
-atomically. When the data files would be byte-identical to the latest release, no new version
-is made.
+A release directory is never written again once in place. A new one is built in a staging
+directory, checked with the real `frictionless validate`, then renamed into place, and the
+`latest` and `v<major>` links are moved atomically. When the data files would be byte-identical
+to the latest release, no new version is made (unless forced). Versions follow
+publish/versioning.py (SemVer: major = schema change, minor = new data, patch = corrections).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,13 @@ from typing import Any
 import duckdb
 
 import schemas
+from publish import catalog, changelog, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
 
 LATEST = "latest"
+WIDGET = Path(__file__).parent / "widget"
+WIDGET_FILES = {"dist/xxgk-widget.js": "xxgk-widget.js", "example.html": "index.html"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class Release:
     path: Path
     created: bool  # False when the inputs did not change and the latest release stands
     resources: list[dict[str, Any]]
+    bump: str | None = None  # initial, major, minor, patch; None when no release was made
+    summary: str = ""  # the Chinese changelog of this release (Markdown)
+    changes: dict[str, Any] = field(default_factory=dict)
 
 
 def file_digest(path: Path) -> str:
@@ -47,16 +55,17 @@ def latest(releases_dir: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def next_version(releases_dir: Path, now: datetime) -> str:
-    """CalVer YYYY.MM.N: N counts the releases made in that month."""
-    prefix = f"{now:%Y.%m}."
-    taken = [p.name for p in releases_dir.glob(prefix + "*") if p.is_dir()]
-    numbers = [int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1}"
-
-
 def data_hashes(package: dict[str, Any]) -> dict[str, str]:
     return {r["path"]: r["hash"] for r in package["resources"]}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_json(path: Path, data: Any, *, sort_keys: bool = False) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def make_release(
@@ -65,9 +74,16 @@ def make_release(
     *,
     now: datetime,
     inputs: dict[str, Any],
+    bump: str = versioning.AUTO,
     force: bool = False,
 ) -> Release:
-    """Export the warehouse to a new release, unless nothing changed since the latest one."""
+    """Export the warehouse to a new release, unless nothing changed since the latest one.
+
+    `bump` is auto (the smallest the changes require), major, minor or patch; a bump lower than
+    the changes require raises versioning.VersionRefused. `force` makes a release even when the
+    data did not change.
+    """
+    versioning.check_bump(bump)
     releases_dir.mkdir(parents=True, exist_ok=True)
     staging = releases_dir / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -83,31 +99,114 @@ def make_release(
         finally:
             con.close()
         previous = latest(releases_dir)
-        if previous is not None and not force:
-            old = json.loads((previous / "datapackage.json").read_text(encoding="utf-8"))
-            if data_hashes(old) == {r["path"]: r["hash"] for r in resources}:
-                shutil.rmtree(staging)
-                return Release(old["version"], previous, False, old["resources"])
-        version = next_version(releases_dir, now)
+        old = _read_json(previous / "datapackage.json") if previous else None
+        if (
+            old is not None
+            and not force
+            and data_hashes(old) == data_hashes({"resources": resources})
+        ):
+            shutil.rmtree(staging)
+            return Release(old["version"], previous, False, old["resources"])  # type: ignore[arg-type]
+        fingerprint = versioning.fingerprint(
+            {name: schemas.load(name) for name in schemas.published_tables()}
+        )
+        old_fingerprint = versioning.package_fingerprint(old) if old else None
+        diff = changelog.diff(previous, staging, schemas.published_tables())
+        required = versioning.required_bump(fingerprint != old_fingerprint, diff) if old else None
+        old_version = versioning.Version.parse(old["version"]) if old else None
+        chosen = versioning.next_version(old_version if old else None, required, bump, force=force)
+        if chosen is None:  # file bytes differ but no row and no schema did
+            shutil.rmtree(staging)
+            return Release(old["version"], previous, False, old["resources"])  # type: ignore[index, arg-type]
+        version, kind = str(chosen[0]), chosen[1]
+        if (releases_dir / version).exists():
+            raise versioning.VersionRefused(f"版本 {version} 已经存在，发布目录不能覆盖。")
+        changes = {
+            "version": version,
+            "previous": old["version"] if old else None,
+            "created": now.isoformat(timespec="seconds"),
+            "bump": kind,
+            "required_bump": required,
+            "schema": {
+                "changed": old is not None and fingerprint != old_fingerprint,
+                "fingerprint": fingerprint,
+                "previous_fingerprint": old_fingerprint,
+            },
+            **diff,
+        }
         package = descriptor(version, now, resources)
-        (staging / "datapackage.json").write_text(
-            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        _write_json(staging / "datapackage.json", package)
         (staging / "README.md").write_text(data_dictionary(), encoding="utf-8")
-        (staging / "inputs.json").write_text(
-            json.dumps(inputs, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-            encoding="utf-8",
+        _write_json(
+            staging / "inputs.json",
+            {**inputs, "schema_fingerprint": fingerprint, "duckdb_version": duckdb.__version__},
+            sort_keys=True,
         )
+        _write_json(staging / changelog.CHANGES, changes)
+        summary = changelog.summary(changes, _names(staging))
+        (staging / changelog.CHANGELOG).write_text(summary, encoding="utf-8")
+        history = [*release_history(releases_dir), _history_entry(changes)]
+        catalog.write_site(staging, package, changes, history)
+        _copy_widget(staging)
         problems = frictionless_errors(staging / "datapackage.json")
         if problems:
             raise ReleaseInvalid(problems)
         target = releases_dir / version
         os.rename(staging, target)  # never onto an existing version: rename fails if it exists
-        _point_latest(releases_dir, version)
-        return Release(version, target, True, resources)
+        _point_alias(releases_dir, LATEST, version)
+        _point_alias(releases_dir, f"v{chosen[0].major}", version)
+        _write_releases_pages(releases_dir, package["title"])
+        return Release(version, target, True, resources, kind, summary, changes)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _names(release: Path) -> dict[str, str]:
+    path = str(release / "data" / "bodies.parquet").replace("'", "''")
+    with duckdb.connect() as con:
+        return dict(con.execute(f"SELECT body_id, name FROM read_parquet('{path}')").fetchall())
+
+
+def _history_entry(changes: dict[str, Any]) -> dict[str, Any]:
+    return {"version": changes["version"], "created": changes["created"], "bump": changes["bump"]}
+
+
+def release_history(releases_dir: Path) -> list[dict[str, Any]]:
+    """Every release in the directory, oldest first, with its date and bump."""
+    history = []
+    for v in versioning.versions(releases_dir):
+        folder = releases_dir / str(v)
+        changes = folder / changelog.CHANGES
+        if changes.is_file():
+            history.append(_history_entry(_read_json(changes)))
+        elif (folder / "datapackage.json").is_file():  # made before changelogs existed
+            package = _read_json(folder / "datapackage.json")
+            history.append({"version": str(v), "created": package.get("created", ""), "bump": None})
+    return history
+
+
+def _write_releases_pages(releases_dir: Path, title: str) -> None:
+    """The cumulative CHANGELOG.md and index.html of the releases directory, replaced atomically."""
+    history = release_history(releases_dir)
+    sections = [
+        (releases_dir / h["version"] / changelog.CHANGELOG).read_text(encoding="utf-8")
+        for h in reversed(history)
+        if (releases_dir / h["version"] / changelog.CHANGELOG).is_file()
+    ]
+    for name, text in (
+        (changelog.CHANGELOG, changelog.cumulative(sections)),
+        ("index.html", catalog.releases_index(history, title)),
+    ):
+        tmp = releases_dir / f".{name}-{os.getpid()}"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, releases_dir / name)
+
+
+def _copy_widget(staging: Path) -> None:
+    (staging / "widget").mkdir()
+    for source, target in WIDGET_FILES.items():
+        shutil.copyfile(WIDGET / source, staging / "widget" / target)
 
 
 class ReleaseInvalid(Exception):
@@ -184,8 +283,8 @@ def parquet_problems(base: Path, resource: dict[str, Any]) -> list[str]:
     return [f"{resource['name']}: {v}" for v in check_parquet(base / resource["path"], table)]
 
 
-def _point_latest(releases_dir: Path, version: str) -> None:
-    tmp = releases_dir / f".{LATEST}-{os.getpid()}"
+def _point_alias(releases_dir: Path, alias: str, version: str) -> None:
+    tmp = releases_dir / f".{alias}-{os.getpid()}"
     tmp.unlink(missing_ok=True)
     tmp.symlink_to(version)
-    os.replace(tmp, releases_dir / LATEST)  # atomic: readers see the old or the new release
+    os.replace(tmp, releases_dir / alias)  # atomic: readers see the old or the new release

@@ -1,0 +1,315 @@
+"""The catalog: a static site inside each release (plain HTML, relative links, no script).
+
+`index.html` lists the tables with download links (size, sha256), the releases so far, the
+findings and, where the release has one, the coverage table; `tables/<name>.html` is each
+table's data dictionary from its Table Schema (Chinese first); `changelog.html` is the diff
+against the previous release. Every text that comes from data goes through `esc`.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+import warehouse
+from publish.docs import constraints_text
+from warehouse.ddl import quote
+
+COVERAGE = "coverage"
+STYLE = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;margin:2rem auto;max-width:72rem;
+padding:0 1rem;color:#222;line-height:1.5}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;
+text-align:left;vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}
+code,.hash{font-family:monospace;font-size:.85em}.hash{word-break:break-all}
+nav a{margin-right:1rem}.error{color:#a00}.warning{color:#a60}
+"""
+STATUS = {"parsed": "已读取", "partial": "部分读取", "failed": "无法读取", "missing": "未取得文件"}
+SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def esc(value: Any) -> str:
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def page(title: str, body: str, root: str) -> str:
+    """A whole page; `root` is the relative path to the release directory ("" or "../")."""
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>\n"
+        f'<nav><a href="{root}index.html">本版目录 catalog</a>'
+        f'<a href="{root}changelog.html">更新日志 changelog</a>'
+        f'<a href="{root}widget/index.html">图表组件 widget</a>'
+        f'<a href="{root}../index.html">所有版本 all releases</a></nav>\n'
+        f"<h1>{esc(title)}</h1>\n{body}\n</body></html>\n"
+    )
+
+
+def table_html(header: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="n">{esc(v)}</td>' if i in numeric else f"<td>{esc(v)}</td>"
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def size(n: int) -> str:
+    return f"{n:,} 字节" if n < 1024 else f"{n / 1024:,.1f} KB（{n:,} 字节）"
+
+
+# ---- reading the release ------------------------------------------------------------------
+
+
+def facts(release: Path, package: dict[str, Any]) -> dict[str, Any]:
+    """What the pages show from the release's own Parquet files."""
+    con = duckdb.connect()
+    try:
+        tables = [r["name"] for r in package["resources"] if r["format"] == "csv"]
+        for t in tables:
+            path = str(release / "data" / f"{t}.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW {quote(t)} AS SELECT * FROM read_parquet('{path}')")
+        counts = {t: con.execute(f"SELECT count(*) FROM {quote(t)}").fetchone()[0] for t in tables}
+        reports = con.execute(warehouse.sql("catalog_reports")).fetchall()
+        findings = con.execute(warehouse.sql("catalog_findings")).fetchall()
+        coverage = None
+        if COVERAGE in tables:
+            cursor = con.execute(f"SELECT * FROM {quote(COVERAGE)} LIMIT 1000")
+            coverage = ([d[0] for d in cursor.description], cursor.fetchall())
+    finally:
+        con.close()
+    return {"counts": counts, "reports": reports, "findings": findings, "coverage": coverage}
+
+
+# ---- pages --------------------------------------------------------------------------------
+
+
+def _download(resource: dict[str, Any], root: str) -> str:
+    return (
+        f'<a href="{root}{esc(resource["path"])}">{esc(resource["format"].upper())}</a> '
+        f"{esc(size(resource['bytes']))}<br>"
+        f'<span class="hash">{esc(resource["hash"])}</span>'
+    )
+
+
+def index_page(
+    package: dict[str, Any], changes: dict[str, Any], history: list[dict[str, Any]], f: dict
+) -> str:
+    by_name = {r["name"]: r for r in package["resources"]}
+    tables = [r for r in package["resources"] if r["format"] == "csv"]
+    rows = "".join(
+        "<tr>"
+        f'<td><a href="tables/{esc(r["name"])}.html"><code>{esc(r["name"])}</code></a></td>'
+        f"<td>{esc(r['title'])}</td><td class='n'>{f['counts'][r['name']]:,}</td>"
+        f"<td>{_download(r, '')}</td><td>{_download(by_name[r['name'] + '-parquet'], '')}</td>"
+        "</tr>"
+        for r in tables
+    )
+    parts = [
+        f"<p>{esc(package['description'])}</p>",
+        f"<p>版本 version <b>{esc(package['version'])}</b> · 发布时间 created "
+        f"{esc(package['created'])} · 许可 license "
+        + "、".join(esc(lic["title"]) for lic in package.get("licenses", []))
+        + "</p>",
+        "<h2>数据表 · Tables</h2>",
+        "<p>CSV 为带 BOM 的 UTF-8（Excel 可直接打开）；文本列中以 = + - @、制表符或回车开头的值前加了一个撇号"
+        "（'），防止电子表格把它当公式执行，Parquet 中保持原值。"
+        "CSV is UTF-8 with BOM; text values a spreadsheet would run as a formula carry a leading "
+        "apostrophe (CSV only).</p>",
+        "<table><thead><tr><th>表 table</th><th>名称 title</th><th>行数 rows</th>"
+        f"<th>CSV</th><th>Parquet</th></tr></thead><tbody>{rows}</tbody></table>",
+        "<p>其他文件 other files: "
+        + " · ".join(
+            f'<a href="{n}">{n}</a>'
+            for n in (
+                "datapackage.json",
+                "README.md",
+                "inputs.json",
+                "changes.json",
+                "CHANGELOG.md",
+            )
+        )
+        + "</p>",
+        "<h2>版本 · Releases</h2>",
+        _history(history, package["version"]),
+        "<h2>本版变化 · Changes</h2>",
+        _change_counts(changes),
+        '<p><a href="changelog.html">详细变化 details</a></p>',
+        "<h2>问题与读取状态 · Findings</h2>",
+        _findings(f),
+    ]
+    if f["coverage"] is not None:
+        header, values = f["coverage"]
+        parts += [
+            "<h2>覆盖情况 · Coverage</h2>",
+            f'<p><a href="tables/{COVERAGE}.html">字段说明 data dictionary</a></p>',
+            table_html(header, [list(v) for v in values]),
+        ]
+    return page(f"{package['title']} {package['version']}", "\n".join(parts), "")
+
+
+def _history(history: list[dict[str, Any]], current: str) -> str:
+    rows = [
+        [
+            h["version"] + ("（本版 this release）" if h["version"] == current else ""),
+            h["created"],
+            h.get("bump") or "",
+        ]
+        for h in reversed(history)
+    ]
+    links = "".join(
+        f'<li><a href="../{esc(h["version"])}/index.html">{esc(h["version"])}</a></li>'
+        for h in reversed(history)
+        if h["version"] != current
+    )
+    return table_html(["版本 version", "发布时间 created", "升级 bump"], rows) + (
+        f"<ul>{links}</ul>" if links else ""
+    )
+
+
+def _change_counts(changes: dict[str, Any]) -> str:
+    intro = (
+        "<p>首次发布。First release.</p>"
+        if changes["previous"] is None
+        else f"<p>相对 {esc(changes['previous'])}，升级 bump：{esc(changes['bump'])}；"
+        f"表结构{'有变化' if changes['schema']['changed'] else '未变'}。</p>"
+    )
+    rows = [[t, c["added"], c["removed"], c["changed"]] for t, c in changes["tables"].items()]
+    return intro + table_html(
+        ["表 table", "新增 added", "删除 removed", "修改 changed"], rows, {1, 2, 3}
+    )
+
+
+def _findings(f: dict[str, Any]) -> str:
+    rules = table_html(
+        ["规则 rule", "严重程度 severity", "问题数 findings", "涉及报告 reports"],
+        [[r, f"{SEVERITY.get(s, s)} {s}", n, m] for r, s, n, m in f["findings"]],
+        {2, 3},
+    )
+    reports = table_html(
+        [
+            "机关 body",
+            "编号 id",
+            "年度 year",
+            "状态 status",
+            "错误",
+            "警告",
+            "说明 reason",
+            "合成 synthetic",
+        ],
+        [
+            [name, body, year, f"{STATUS.get(st, st)} {st}", err, warn, reason, "是" if syn else ""]
+            for body, name, year, st, err, warn, reason, syn in f["reports"]
+        ],
+        {2, 4, 5},
+    )
+    return rules + reports
+
+
+def table_page(resource: dict[str, Any], parquet: dict[str, Any], rows: int) -> str:
+    schema = resource["schema"]
+    key = schema.get("primaryKey", [])
+    fields = table_html(
+        ["字段 field", "名称 title", "类型 type", "约束 constraints", "说明 description"],
+        [
+            [f["name"], f.get("title", ""), f["type"], constraints_text(f), f.get("description")]
+            for f in schema["fields"]
+        ],
+    )
+    foreign = "".join(
+        f"<li>{esc(', '.join(fk['fields']))} → {esc(fk['reference']['resource'] or resource['name'])}"
+        f"({esc(', '.join(fk['reference']['fields']))})</li>"
+        for fk in schema.get("foreignKeys", [])
+    )
+    body = (
+        f"<p>{esc(resource['description'])}</p>"
+        f"<p>行数 rows: {rows:,} · 主键 primary key: <code>{esc(', '.join(key))}</code></p>"
+        + (f"<p>外键 foreign keys:</p><ul>{foreign}</ul>" if foreign else "")
+        + f"<p>下载 download: {_download(resource, '../')}</p>"
+        f"<p>{_download(parquet, '../')}</p>"
+        "<h2>数据字典 · Data dictionary</h2>" + fields
+    )
+    return page(f"{resource['name']} — {resource['title']}", body, "../")
+
+
+def changelog_page(changes: dict[str, Any], names: dict[str, str]) -> str:
+    parts = [_change_counts(changes)]
+    if changes["body_years"]:
+        rows = [
+            [
+                names.get(by["body_id"], ""),
+                by["body_id"],
+                "" if by["year"] is None else by["year"],
+                *(
+                    "、".join(f"{t} {n}" for t, n in by[kind].items())
+                    for kind in ("added", "removed", "changed")
+                ),
+            ]
+            for by in changes["body_years"]
+        ]
+        parts += [
+            "<h2>机关和年度 · Body-years</h2>",
+            table_html(["机关 body", "编号 id", "年度 year", "新增", "删除", "修改"], rows),
+        ]
+    values = [
+        [t, " / ".join(map(str, row["key"].values())), c, row["old"][c], row["new"][c]]
+        for t, d in changes["tables"].items()
+        for row in d["rows"]
+        if row["change"] == "changed"
+        for c in row["new"]
+    ]
+    if values:
+        parts += [
+            f"<h2>修改的值 · Changed values（{len(values)}）</h2>",
+            table_html(["表 table", "键 key", "字段 field", "旧值 old", "新值 new"], values[:1000]),
+        ]
+    parts.append(
+        '<p>机器可读的完整差异 machine-readable diff: <a href="changes.json">changes.json</a> · '
+        '<a href="CHANGELOG.md">CHANGELOG.md</a> · 历次更新 all releases: '
+        '<a href="../CHANGELOG.md">../CHANGELOG.md</a></p>'
+    )
+    return page(f"更新日志 · Changelog {changes['version']}", "\n".join(parts), "")
+
+
+def releases_index(history: list[dict[str, Any]], title: str) -> str:
+    """The releases directory's own index.html (rewritten at every release)."""
+    rows = "".join(
+        f'<tr><td><a href="{esc(h["version"])}/index.html">{esc(h["version"])}</a></td>'
+        f"<td>{esc(h['created'])}</td><td>{esc(h.get('bump') or '')}</td></tr>"
+        for h in reversed(history)
+    )
+    body = (
+        '<p>最新版 <a href="latest/index.html">latest</a> · 更新日志 '
+        '<a href="CHANGELOG.md">CHANGELOG.md</a></p>'
+        "<table><thead><tr><th>版本 version</th><th>发布时间 created</th><th>升级 bump</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{esc(title)} · 所有版本 releases</h1>{body}</body></html>\n"
+    )
+
+
+def write_site(
+    release: Path, package: dict[str, Any], changes: dict[str, Any], history: list[dict[str, Any]]
+) -> None:
+    """The catalog pages of one release, written into its directory."""
+    f = facts(release, package)
+    names = {body: name for body, name, *_ in f["reports"]}
+    by_name = {r["name"]: r for r in package["resources"]}
+    (release / "tables").mkdir(exist_ok=True)
+    (release / "index.html").write_text(index_page(package, changes, history, f), encoding="utf-8")
+    (release / "changelog.html").write_text(changelog_page(changes, names), encoding="utf-8")
+    for name, count in f["counts"].items():
+        text = table_page(by_name[name], by_name[f"{name}-parquet"], count)
+        (release / "tables" / f"{name}.html").write_text(text, encoding="utf-8")

@@ -1,0 +1,230 @@
+"""What changed between two releases: a machine-readable diff and a summary in Chinese.
+
+The diff compares the Parquet files of two release directories row by row, keyed by each
+table's primary key: rows added, removed, and changed (with the old and new value of every
+changed column), per table and per body-year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+import schemas
+from publish.versioning import BUMP_LABELS
+from warehouse.ddl import quote
+
+CHANGES = "changes.json"
+CHANGELOG = "CHANGELOG.md"
+SHOWN_VALUES = 50  # changed values listed in the Markdown; changes.json has all of them
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _parquet(release: Path, table: str) -> str | None:
+    path = release / "data" / f"{table}.parquet"
+    return "read_parquet('" + str(path).replace("'", "''") + "')" if path.is_file() else None
+
+
+def _columns(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [{n: _json(v) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+
+
+def _primary_key(table: str) -> list[str]:
+    try:
+        return schemas.primary_key(table)
+    except FileNotFoundError:  # a table the previous release had and the schemas no longer do
+        return []
+
+
+def diff_table(
+    con: duckdb.DuckDBPyConnection, table: str, old: str | None, new: str | None
+) -> dict[str, Any]:
+    """Rows added, removed and changed in one table between two Parquet sources."""
+    new_cols = _columns(con, new) if new else []
+    old_cols = _columns(con, old) if old else []
+    sides = [cols for cols in (old_cols, new_cols) if cols]
+    shared = [c for c in sides[0] if all(c in cols for cols in sides)]
+    key = [k for k in _primary_key(table) if k in shared] or shared
+    common = [c for c in shared if c not in key]
+    nothing = "(SELECT " + ", ".join(f"NULL AS {quote(k)}" for k in key) + " LIMIT 0)"
+    o, n = old or nothing, new or nothing
+    on = " AND ".join(f"o.{quote(k)} IS NOT DISTINCT FROM n.{quote(k)}" for k in key)
+    order = ", ".join(quote(k) for k in key)
+    keys = ", ".join(f"n.{quote(k)}" for k in key)
+    added = _rows(
+        con,
+        f"SELECT n.* FROM {n} n WHERE NOT EXISTS (SELECT 1 FROM {o} o WHERE {on}) ORDER BY {order}",
+    )
+    removed = _rows(
+        con,
+        f"SELECT o.* FROM {o} o WHERE NOT EXISTS (SELECT 1 FROM {n} n WHERE {on}) ORDER BY {order}",
+    )
+    changed: list[dict[str, Any]] = []
+    if common:
+        pairs = ", ".join(
+            f"o.{quote(c)} AS {quote('old.' + c)}, n.{quote(c)} AS {quote('new.' + c)}"
+            for c in common
+        )
+        differs = " OR ".join(f"o.{quote(c)} IS DISTINCT FROM n.{quote(c)}" for c in common)
+        for row in _rows(
+            con,
+            f"SELECT {keys}, {pairs} FROM {o} o JOIN {n} n ON {on} WHERE {differs} ORDER BY {order}",
+        ):
+            diff = [c for c in common if row[f"old.{c}"] != row[f"new.{c}"]]
+            changed.append(
+                {
+                    "change": "changed",
+                    "key": {k: row[k] for k in key},
+                    "old": {c: row[f"old.{c}"] for c in diff},
+                    "new": {c: row[f"new.{c}"] for c in diff},
+                }
+            )
+
+    def split(row: dict[str, Any], kind: str, side: str) -> dict[str, Any]:
+        return {
+            "change": kind,
+            "key": {k: row[k] for k in key},
+            side: {c: v for c, v in row.items() if c not in key},
+        }
+
+    return {
+        "key": key,
+        "added": len(added),
+        "removed": len(removed),
+        "changed": len(changed),
+        "columns_added": [c for c in new_cols if c not in old_cols] if old else [],
+        "columns_removed": [c for c in old_cols if c not in new_cols] if new else [],
+        "rows": [split(r, "added", "new") for r in added]
+        + [split(r, "removed", "old") for r in removed]
+        + changed,
+    }
+
+
+def diff(old_release: Path | None, new_release: Path, tables: list[str]) -> dict[str, Any]:
+    """The diff of every table of `new_release` (and of tables `old_release` had but it lacks).
+
+    Without an old release (the first one) only row counts are given, not the rows.
+    """
+    con = duckdb.connect()
+    try:
+        if old_release is None:
+            counts = {
+                t: con.execute(f"SELECT count(*) FROM {_parquet(new_release, t)}").fetchone()[0]
+                for t in tables
+            }
+            return {
+                "rows_listed": False,
+                "tables": {
+                    t: {"added": c, "removed": 0, "changed": 0, "rows": []}
+                    for t, c in counts.items()
+                },
+                "body_years": [],
+            }
+        old_tables = sorted(
+            p.name.removesuffix(".parquet") for p in (old_release / "data").glob("*.parquet")
+        )
+        names = [*tables, *(t for t in old_tables if t not in tables)]
+        result = {
+            t: diff_table(con, t, _parquet(old_release, t), _parquet(new_release, t)) for t in names
+        }
+    finally:
+        con.close()
+    return {"rows_listed": True, "tables": result, "body_years": body_years(result)}
+
+
+def body_years(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per body and year: rows added, removed and changed in each table."""
+    found: dict[tuple[str, int | None], dict[str, dict[str, int]]] = defaultdict(
+        lambda: {"added": {}, "removed": {}, "changed": {}}
+    )
+    for table, t in tables.items():
+        for row in t["rows"]:
+            key = row["key"]
+            if "body_id" not in key:
+                continue
+            counts = found[(key["body_id"], key.get("year"))][row["change"]]
+            counts[table] = counts.get(table, 0) + 1
+    return [
+        {"body_id": b, "year": y, **found[(b, y)]}
+        for b, y in sorted(found, key=lambda k: (k[0], k[1] if k[1] is not None else -1))
+    ]
+
+
+def _cell(value: Any) -> str:
+    text = "空值" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
+    """The human-readable summary of one release, in Chinese (Markdown)."""
+    head = f"## {changes['version']}（{changes['created'][:10]}）"
+    if changes["previous"] is None:
+        lines = [head, "", "首次发布。First release.", ""]
+    else:
+        bump = changes["bump"]
+        why = BUMP_LABELS.get(bump, "未变化，按要求强制发布（force）")
+        lines = [head, "", f"相对上一版 {changes['previous']}：升{why}。"]
+        if changes["schema"]["changed"]:
+            lines.append("表结构有变化（列、类型、约束、主键或表的清单）。")
+        else:
+            lines.append("表结构未变。")
+        lines.append("")
+    lines += ["| 表 table | 新增行 added | 删除行 removed | 修改行 changed |", "|---|---|---|---|"]
+    for table, t in changes["tables"].items():
+        lines.append(f"| {table} | {t['added']} | {t['removed']} | {t['changed']} |")
+    lines.append("")
+    if changes["body_years"]:
+        lines += ["### 涉及的机关和年度 · body-years", ""]
+        for by in changes["body_years"]:
+            who = names.get(by["body_id"], by["body_id"])
+            year = f" {by['year']} 年" if by["year"] is not None else ""
+            parts = [
+                f"{word} " + "、".join(f"{t} {n} 行" for t, n in by[kind].items())
+                for kind, word in (("added", "新增"), ("removed", "删除"), ("changed", "修改"))
+                if by[kind]
+            ]
+            lines.append(f"- {who}（{by['body_id']}）{year}：{'；'.join(parts)}")
+        lines.append("")
+    changed = [
+        (table, row, column)
+        for table, t in changes["tables"].items()
+        for row in t["rows"]
+        if row["change"] == "changed"
+        for column in row["new"]
+    ]
+    if changed:
+        lines += [
+            f"### 修改的值 · changed values（列出 {min(len(changed), SHOWN_VALUES)} / {len(changed)} 处，"
+            f"全部见 {CHANGES}）",
+            "",
+            "| 表 table | 键 key | 字段 field | 旧值 old | 新值 new |",
+            "|---|---|---|---|---|",
+        ]
+        for table, row, column in changed[:SHOWN_VALUES]:
+            key = " / ".join(_cell(v) for v in row["key"].values())
+            lines.append(
+                f"| {table} | {key} | {column} | {_cell(row['old'][column])} | {_cell(row['new'][column])} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def cumulative(sections: list[str]) -> str:
+    """The releases directory's CHANGELOG.md: every release's summary, newest first."""
+    intro = "# 更新日志 · Changelog\n\n每个版本相对上一版的变化；机器可读的完整差异见各版本目录的 changes.json。\n\n"
+    return intro + "\n".join(s.removeprefix("# 更新日志 · Changelog\n\n") for s in sections)
