@@ -1,0 +1,93 @@
+// Opens pages in headless Debian chromium (playwright-core) and reports, as JSON on stdout, what
+// a person would see go wrong: console errors, page errors, dialogs (an injected alert()), failed
+// or blocked requests, links that do not resolve; plus the widget's drawn numbers and the bytes
+// the page downloaded. Every request to a host other than the given origin is aborted.
+//
+// usage: node browse.mjs '{"origin": "http://127.0.0.1:PORT", "pages": ["/1.0.0/index.html"],
+//                          "checkLinks": true, "widget": false}'
+import { chromium } from 'playwright-core'
+
+const args = JSON.parse(process.argv[2])
+const origin = args.origin
+const browser = await chromium.launch({
+  executablePath: args.chromium || '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', // playwright gives it a fresh temporary profile
+    '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+  ],
+})
+const results = []
+try {
+  for (const path of args.pages) {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const r = { page: path, consoleErrors: [], pageErrors: [], dialogs: [], failed: [], blocked: [], requests: [], links: [] }
+    await context.route('**/*', route => {
+      const url = route.request().url()
+      if (url.startsWith(origin + '/')) return route.continue()
+      r.blocked.push(url)
+      return route.abort('blockedbyclient')
+    })
+    page.on('console', m => { if (m.type() === 'error') r.consoleErrors.push(m.text()) })
+    page.on('pageerror', e => r.pageErrors.push(String(e)))
+    page.on('dialog', d => { r.dialogs.push(d.message()); d.dismiss() })
+    page.on('requestfailed', async q => {
+      // Playwright reports a response without a body (HEAD, 204) as ERR_ABORTED although it
+      // arrived (microsoft/playwright#32752): such a request counts as answered, with its status.
+      const response = await q.response().catch(() => null)
+      if (response) r.requests.push({ url: q.url(), method: q.method(), status: response.status(), range: null, bodyBytes: 0, headerBytes: 0 })
+      else r.failed.push(`${q.method()} ${q.url()} ${q.failure()?.errorText}`)
+    })
+    page.on('requestfinished', async q => {
+      const response = await q.response()
+      const sizes = await q.sizes()
+      r.requests.push({
+        url: q.url(), method: q.method(), status: response?.status(),
+        range: q.headers().range || null, bodyBytes: sizes.responseBodySize,
+        headerBytes: sizes.responseHeadersSize,
+      })
+    })
+    const response = await page.goto(origin + path, { waitUntil: 'load' })
+    r.status = response?.status()
+    if (args.widget) {
+      await page.waitForSelector('[data-xxgk-widget][data-ready]', { timeout: 30000 })
+      r.widget = await page.evaluate(() => {
+        const root = document.querySelector('[data-xxgk-widget]')
+        return {
+          ready: root.dataset.ready, body: root.dataset.body,
+          title: root.querySelector('.xxgk-title')?.textContent ?? null,
+          error: root.querySelector('.xxgk-error')?.textContent ?? null,
+          bars: [...root.querySelectorAll('rect[data-series]')].map(b => ({
+            year: Number(b.dataset.year), series: b.dataset.series, value: Number(b.dataset.value),
+          })),
+          rows: [...root.querySelectorAll('tr[data-year]')].map(tr => Object.fromEntries(
+            [...tr.querySelectorAll('td[data-key]')].map(td => [td.dataset.key, td.textContent]))),
+          options: [...root.querySelectorAll('option')].map(o => [o.value, o.textContent]),
+        }
+      })
+      if (args.choose) {
+        await page.selectOption('.xxgk-choose', args.choose)
+        await page.waitForFunction(b => document.querySelector('[data-xxgk-widget]').dataset.body === b, args.choose)
+        r.chosen = await page.evaluate(() => [...document.querySelectorAll('rect[data-series]')].map(b => ({
+          year: Number(b.dataset.year), series: b.dataset.series, value: Number(b.dataset.value),
+        })))
+      }
+    }
+    r.text = await page.evaluate(() => document.body.innerText)
+    r.scripts = await page.evaluate(() => document.querySelectorAll('script').length)
+    if (args.checkLinks) {
+      const hrefs = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map(a => a.href))
+      for (const href of [...new Set(hrefs)]) {
+        const res = await page.request.fetch(href, { method: 'GET', failOnStatusCode: false })
+        r.links.push({ href, status: res.status() })
+      }
+    }
+    if (args.screenshot) await page.screenshot({ path: args.screenshot.replace('{i}', String(results.length)), fullPage: true })
+    await context.close()
+    results.push(r)
+  }
+} finally {
+  await browser.close()
+}
+process.stdout.write(JSON.stringify(results))
