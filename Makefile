@@ -18,7 +18,14 @@ $(UV):
 	$(UV) sync --locked --quiet
 	touch $@
 
-setup: .venv/.synced system
+# npm packages of the portal widget (hyparquet; esbuild and playwright-core for its build and
+# browser tests), exactly as package-lock.json says. Needs node and npm (on the machine).
+WIDGET := publish/widget
+$(WIDGET)/node_modules/.installed: $(WIDGET)/package.json $(WIDGET)/package-lock.json
+	npm ci --prefix $(WIDGET) --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: .venv/.synced system $(WIDGET)/node_modules/.installed
 
 # Debian packages listed in .ci/apt-packages (installed only when missing).
 system:
@@ -36,4 +43,4 @@ ui: setup
 	.venv/bin/xxgk ui
 
 clean:
-	rm -rf data .venv $(TOOLS)
+	rm -rf data .venv $(TOOLS) $(WIDGET)/node_modules
