@@ -6,6 +6,7 @@ from typing import Any
 
 import dagster as dg
 
+from pipelines.inbox import InboxFile
 from pipelines.registry import Registry
 from pipelines.rules import RULES
 from warehouse.ddl import to_arrow
@@ -22,8 +23,11 @@ def registry_rows_valid(registry: Registry) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not registry.problems,
         severity=dg.AssetCheckSeverity.ERROR,
-        description="；".join(registry.problems[:20]) or "登记表无问题",
-        metadata={"问题数 problems": len(registry.problems)},
+        description="；".join(registry.problems[:20] or registry.warnings[:20]) or "登记表无问题",
+        metadata={
+            "问题数 problems": len(registry.problems),
+            "提醒数 warnings": len(registry.warnings),
+        },
     )
 
 
@@ -91,3 +95,35 @@ def consistency_rules(report_tables: Tables):  # type: ignore[no-untyped-def]
             description="；".join(hits[:10]) or "没有报告违反此规则",
             metadata={"问题数 findings": len(hits)},
         )
+
+
+@dg.asset_check(
+    asset="inbox_files",
+    description="收件箱中的每个文件都对应到了登记表中的机关和年度。Every inbox file was matched.",
+)
+def inbox_files_matched(inbox_files: list[InboxFile]) -> dg.AssetCheckResult:
+    unmatched = [f"「{f.file}」：{f.reason}" for f in inbox_files if not f.matched]
+    return dg.AssetCheckResult(
+        passed=not unmatched,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="；".join(unmatched[:20]) or "全部对应",
+        metadata={"未对应 unmatched": len(unmatched)},
+    )
+
+
+@dg.asset_check(
+    asset="coverage",
+    description="每个机关每个应报年度的报告都已取得，且没有逾期。Every due report was found, on time.",
+)
+def every_report_found(coverage: list[dict[str, Any]]) -> dg.AssetCheckResult:
+    gaps = [
+        f"{r['body_id']} {r['year']}：{'逾期' if r['timeliness'] == 'late' else r['status']}"
+        for r in coverage
+        if r["status"] in ("missing", "unreadable") or r["timeliness"] == "late"
+    ]
+    return dg.AssetCheckResult(
+        passed=not gaps,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="；".join(gaps[:20]) or "全部按时取得",
+        metadata={"缺少或逾期 gaps": len(gaps)},
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ def store(root: Path, data: bytes) -> str:
     target = path_for(root, digest)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
+        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, target)  # atomic: a reader never sees half a file
     return digest
@@ -38,5 +39,18 @@ def load(root: Path, digest: str) -> bytes:
 
 def record(root: Path, entry: dict[str, Any]) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    with (root / "provenance.jsonl").open("a", encoding="utf-8") as log:
-        log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    with _LOG_LOCK, (root / "provenance.jsonl").open("a", encoding="utf-8") as log:
+        log.write(line)  # one write per line: lines of parallel downloads never interleave
+
+
+_LOG_LOCK = threading.Lock()
+
+
+def history(root: Path) -> list[dict[str, Any]]:
+    """Every provenance record, oldest first."""
+    path = root / "provenance.jsonl"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as log:
+        return [json.loads(line) for line in log if line.strip()]

@@ -4,6 +4,8 @@ that did not change is never parsed twice."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,27 @@ def cached_parse(cache_root: Path, digest: str, data_for: Any) -> tuple[Outcome,
         return from_json(json.loads(path.read_text(encoding="utf-8"))), True
     outcome = parse_document(digest, data_for(digest))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    # unique per thread: two documents of one run may share bytes and be parsed at once
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(to_json(outcome), ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     return outcome, False
+
+
+def archived_outcome(cache_root: Path, archive_root: Path, digest: str) -> Outcome:
+    """The parse of an archived document (cached)."""
+    from pipelines import archive
+
+    return cached_parse(cache_root, digest, lambda d: archive.load(archive_root, d))[0]
+
+
+def reads_as_report(cache_root: Path, archive_root: Path, digest: str) -> bool:
+    return archived_outcome(cache_root, archive_root, digest).report is not None
+
+
+def title_of(
+    cache_root: Path, archive_root: Path, digest: str
+) -> tuple[str | None, int | None] | None:
+    """(agency, year) as printed in the title of an archived report; None if not a report."""
+    report = archived_outcome(cache_root, archive_root, digest).report
+    return None if report is None else (report.agency, report.year)

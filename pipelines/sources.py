@@ -112,9 +112,11 @@ class Collector:
     inbox: dict[tuple[str, int], InboxDocument] = field(default_factory=dict)
     conditional: bool = True  # False: download again even if the server says unchanged
     listings: dict[str, Listing] = field(default_factory=dict)
+    # every registered body's names: a link naming another body is never taken for this one
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def collect_all(self, entries: list[Entry], today: date) -> list[Document]:
-        names = {e.body_id: e.names for e in entries}
+        names = self.names or {e.body_id: e.names for e in entries}
         wanted = {
             e.listing_url
             for e in entries

@@ -8,6 +8,7 @@ from pathlib import Path
 from pipelines.demo import DEMO_DIR
 
 DEFAULT_DATA_DIR = "data"
+ONE_RUN_AT_A_TIME = "concurrency:\n  runs:\n    max_concurrent_runs: 1\n"
 
 
 def data_dir() -> Path:
@@ -25,4 +26,8 @@ def dagster_home(data: Path) -> Path:
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    if "concurrency:" not in text:
+        # one run at a time: sensor, schedule and manual runs all write one DuckDB file
+        config.write_text(text + ONE_RUN_AT_A_TIME, encoding="utf-8")
     return home
