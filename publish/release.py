@@ -100,24 +100,23 @@ def make_release(
             con.close()
         previous = latest(releases_dir)
         old = _read_json(previous / "datapackage.json") if previous else None
-        if (
-            old is not None
-            and not force
-            and data_hashes(old) == data_hashes({"resources": resources})
-        ):
-            shutil.rmtree(staging)
-            return Release(old["version"], previous, False, old["resources"])  # type: ignore[arg-type]
         fingerprint = versioning.fingerprint(
             {name: schemas.load(name) for name in schemas.published_tables()}
         )
         old_fingerprint = versioning.package_fingerprint(old) if old else None
+        if (
+            old is not None
+            and not force
+            and fingerprint == old_fingerprint
+            and data_hashes(old) == data_hashes({"resources": resources})
+        ):
+            return _kept(staging, previous, old)  # type: ignore[arg-type]
         diff = changelog.diff(previous, staging, schemas.published_tables())
         required = versioning.required_bump(fingerprint != old_fingerprint, diff) if old else None
         old_version = versioning.Version.parse(old["version"]) if old else None
-        chosen = versioning.next_version(old_version if old else None, required, bump, force=force)
+        chosen = versioning.next_version(old_version, required, bump, force=force)
         if chosen is None:  # file bytes differ but no row and no schema did
-            shutil.rmtree(staging)
-            return Release(old["version"], previous, False, old["resources"])  # type: ignore[index, arg-type]
+            return _kept(staging, previous, old)  # type: ignore[arg-type]
         version, kind = str(chosen[0]), chosen[1]
         if (releases_dir / version).exists():
             raise versioning.VersionRefused(f"版本 {version} 已经存在，发布目录不能覆盖。")
@@ -160,6 +159,12 @@ def make_release(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _kept(staging: Path, previous: Path, old: dict[str, Any]) -> Release:
+    """No new version: the latest release stands."""
+    shutil.rmtree(staging)
+    return Release(old["version"], previous, False, old["resources"])
 
 
 def _names(release: Path) -> dict[str, str]:
