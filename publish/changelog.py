@@ -60,7 +60,7 @@ def diff_table(
     sides = [cols for cols in (old_cols, new_cols) if cols]
     shared = [c for c in sides[0] if all(c in cols for cols in sides)]
     key = [k for k in _primary_key(table) if k in shared] or shared
-    common = [c for c in shared if c not in key]
+    common = [c for c in shared if c not in key] if old and new else []
     nothing = "(SELECT " + ", ".join(f"NULL AS {quote(k)}" for k in key) + " LIMIT 0)"
     o, n = old or nothing, new or nothing
     on = " AND ".join(f"o.{quote(k)} IS NOT DISTINCT FROM n.{quote(k)}" for k in key)
