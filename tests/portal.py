@@ -1,0 +1,166 @@
+"""A real HTTP server on 127.0.0.1 standing in for government portals in tests.
+
+Routes are set per path: a body with its headers, a status, a redirect, N server errors before
+success, a hang (to hit the read timeout), a body sent without Content-Length. Every request
+is logged (path, validators sent, status answered) so tests can count what was transferred.
+Loops are bounded: a hang waits on an event that the server's shutdown sets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    location: str | None = None  # for 3xx
+    etag: bool = True  # answer with an ETag (and honour If-None-Match)
+    last_modified: str | None = "Wed, 01 Feb 2024 08:00:00 GMT"
+    headers: dict[str, str] = field(default_factory=dict)
+    fail_first: int = 0  # answer 500 this many times, then normally
+    hang: float = 0.0  # seconds to stall after the headers (read timeout)
+    no_length: bool = False  # stream without Content-Length (close-delimited)
+    delay: float = 0.0  # seconds before answering (to observe concurrency)
+
+
+@dataclass
+class Hit:
+    path: str
+    status: int
+    if_none_match: str | None
+    if_modified_since: str | None
+    started: float
+    bytes_sent: int
+
+
+class Portal:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: list[Hit] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._failures: dict[str, int] = {}
+        self.stop = threading.Event()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def add(self, path: str, route: Route | bytes) -> str:
+        self.routes[path] = route if isinstance(route, Route) else Route(route)
+        return self.url + path
+
+    def hits_for(self, path: str) -> list[Hit]:
+        return [h for h in self.hits if h.path == path]
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.hits.clear()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # quiet test output
+                pass
+
+            def do_GET(self) -> None:
+                self._answer()
+
+            def _answer(self) -> None:
+                started = time.monotonic()
+                path = self.path.split("?")[0]
+                route = portal.routes.get(path)
+                inm = self.headers.get("If-None-Match")
+                ims = self.headers.get("If-Modified-Since")
+                # in flight: from arrival until the answer starts (a client cannot send its
+                # next request before it has read this answer)
+                with portal._lock:
+                    portal.in_flight += 1
+                    portal.max_in_flight = max(portal.max_in_flight, portal.in_flight)
+                try:
+                    status, headers, body = self._plan(route, path, inm, ims)
+                finally:
+                    with portal._lock:
+                        portal.in_flight -= 1
+                sent = 10 if route is not None and route.hang and status == 200 else len(body)
+                # logged before answering: a client never sees an answer that is not logged
+                with portal._lock:
+                    portal.hits.append(Hit(path, status, inm, ims, started, sent))
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                if route is not None and route.no_length and status == 200:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                else:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if route is not None and route.hang and status == 200:
+                    self.wfile.write(body[:10])
+                    self.wfile.flush()
+                    portal.stop.wait(route.hang)
+                    return
+                try:
+                    for i in range(0, len(body), 65536):
+                        self.wfile.write(body[i : i + 65536])
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (size cap): expected
+
+            def _plan(
+                self, route: Route | None, path: str, inm: str | None, ims: str | None
+            ) -> tuple[int, dict[str, str], bytes]:
+                plain = {"Content-Type": "text/plain"}
+                if route is None:
+                    return 404, plain, b"not found"
+                if route.delay:
+                    portal.stop.wait(route.delay)
+                with portal._lock:
+                    failed = portal._failures.get(path, 0)
+                    fail = failed < route.fail_first
+                    if fail:
+                        portal._failures[path] = failed + 1
+                if fail:
+                    return 500, plain, b"server error"
+                if route.status >= 400:
+                    return route.status, plain, b"error"
+                if route.location is not None:
+                    return route.status, {"Location": route.location}, b""
+                etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
+                fresh = (route.etag and inm == etag) or (
+                    not route.etag and route.last_modified and ims == route.last_modified
+                )
+                headers = {"ETag": etag} if route.etag else {}
+                if fresh:
+                    return 304, headers, b""
+                headers["Content-Type"] = route.content_type
+                if route.last_modified:
+                    headers["Last-Modified"] = route.last_modified
+                return 200, {**headers, **route.headers}, route.body
+
+        return Handler
+
+
+@contextmanager
+def serve() -> Iterator[Portal]:
+    portal = Portal()
+    thread = threading.Thread(target=portal.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield portal
+    finally:
+        portal.stop.set()
+        portal.server.shutdown()
+        portal.server.server_close()
+        thread.join(timeout=10)
