@@ -164,3 +164,65 @@ def serve() -> Iterator[Portal]:
         portal.server.shutdown()
         portal.server.server_close()
         thread.join(timeout=10)
+
+
+# ---------------------------------------------------------------- portal content
+
+
+def report(name: str, year: int, seed: int = 1):  # type: ignore[no-untyped-def]
+    """A consistent synthetic report of the 2021 template (numbers invented)."""
+    import random
+
+    from pipelines import demo
+
+    body = demo.DemoBody("x", name, "department", (year,), "html")
+    return demo.synthetic_report(body, year, random.Random(seed), None)
+
+
+def report_html(
+    name: str, year: int, *, published_on: str | None = None, encoding: str = "utf-8"
+) -> bytes:
+    from pipelines.render import to_html
+
+    preamble = f"发布日期：{published_on}" if published_on else ""
+    return to_html(report(name, year), preamble=preamble, charset=encoding).encode(encoding)
+
+
+def attachment_page(title: str, links: list[tuple[str, str]]) -> bytes:
+    """A report page whose tables are only in attachments (详见附件)."""
+    items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<h1>{title}</h1><p>详见附件。</p><ul>{items}</ul></body></html>"
+    ).encode()
+
+
+def listing_page(
+    links: list[tuple[str, str]], *, next_href: str | None = None, encoding: str = "utf-8"
+) -> bytes:
+    """A 政府信息公开年报 column: one link per report, titles cut short as portals do (the
+    full title in the `title` attribute)."""
+    items = []
+    for href, title in links:
+        shown = title if len(title) <= 16 else title[:16] + "…"
+        items.append(
+            f'<li><a href="{href}" title="{title}">{shown}</a><span>2024-01-20</span></li>'
+        )
+    more = f'<a href="{next_href}">下一页</a>' if next_href else ""
+    return (
+        f"<html><head><meta charset='{encoding}'><title>政府信息公开年报</title></head><body>"
+        f"<a href='/'>首页</a><a href='/xxgk/'>政府信息公开指南</a>"
+        f"<ul>{''.join(items)}</ul>{more}</body></html>"
+    ).encode(encoding)
+
+
+def report_pdf(name: str, year: int) -> bytes:
+    from test_readers_pdf_docx import DOCUMENT, _render_pdf
+
+    return _render_pdf([name, f"{year}年政府信息公开工作年度报告", *DOCUMENT[2:]])
+
+
+def report_docx(name: str, year: int) -> bytes:
+    from test_readers_pdf_docx import DOCUMENT, _render_docx
+
+    return _render_docx([name, f"{year}年政府信息公开工作年度报告", *DOCUMENT[2:]])

@@ -1,0 +1,131 @@
+"""Discovery: each year's report found on a body's listing page (a real loopback server),
+its attachment taken when the page only links it, ambiguity recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from portal import (
+    Portal,
+    Route,
+    attachment_page,
+    listing_page,
+    report_docx,
+    report_html,
+    report_pdf,
+    serve,
+)
+
+from pipelines import discovery
+from pipelines.fetch import Fetcher, Policy
+from pipelines.parsing import reads_as_report
+from pipelines.registry import Entry
+from pipelines.sources import Collector
+
+POLICY = Policy(read_timeout=2, retries=1, backoff=0.01, min_interval=0, per_host=4)
+NAME = "永安市财政局"
+
+
+def entry(year: int, listing: str, name: str = NAME, body_id: str = "cz", **kw) -> Entry:
+    return Entry(
+        body_id, name, "永安市", "350481", "department", None, year, "", False,
+        listing_url=listing, **kw,
+    )  # fmt: skip
+
+
+def collector(tmp_path: Path) -> Collector:
+    raw, cache = tmp_path / "raw", tmp_path / "parsed"
+    return Collector(
+        base_dir=tmp_path,
+        archive_root=raw,
+        fetcher=Fetcher(raw, tmp_path / "state", POLICY),
+        is_report=lambda digest: reads_as_report(cache, raw, digest),
+    )
+
+
+def test_titles_name_the_year_in_digits_or_chinese_numerals():
+    assert discovery.report_year("永安市财政局2023年政府信息公开工作年度报告") == 2023
+    assert discovery.report_year("二〇二二年政府信息公开工作年度报告") == 2022
+    assert discovery.is_report_title("2021年度政府信息公开工作年度报告")
+    assert not discovery.is_report_title("政府信息公开指南")
+    assert not discovery.is_report_title("2023年部门预算公开")
+
+
+def test_longest_registered_name_wins_on_a_shared_listing():
+    found = {
+        2023: [
+            discovery.Link(
+                "http://x/1", "永安市人民政府办公室2023年政府信息公开工作年度报告", "page"
+            ),
+            discovery.Link("http://x/2", "永安市人民政府2023年政府信息公开工作年度报告", "page"),
+        ]
+    }
+    city = discovery.pick(found, 2023, ("永安市人民政府",), ("永安市人民政府办公室",))
+    office = discovery.pick(found, 2023, ("永安市人民政府办公室",), ("永安市人民政府",))
+    assert city.chosen and city.chosen.url == "http://x/2" and not city.ambiguous
+    assert office.chosen and office.chosen.url == "http://x/1"
+
+
+@pytest.fixture
+def portal():
+    with serve() as p:
+        yield p
+
+
+def test_listing_pages_reports_and_attachments(portal: Portal, tmp_path):
+    """A GBK listing over two pages: an HTML report (2023), a page that only attaches a PDF
+    (2022), a direct DOCX link (2021), two candidates for 2020, nothing for 2019."""
+    t = "永安市财政局{}年政府信息公开工作年度报告"
+    portal.add("/2023.html", report_html(NAME, 2023, encoding="gbk"))
+    portal.add("/2022.html", attachment_page(t.format(2022), [("/files/2022.pdf", "2022年报.pdf")]))
+    portal.add("/files/2022.pdf", Route(report_pdf(NAME, 2022), content_type="application/pdf"))
+    portal.add("/2021.docx", Route(report_docx(NAME, 2021), content_type="application/msword"))
+    portal.add("/2020a.html", report_html(NAME, 2020))
+    portal.add("/2020b.html", report_html(NAME, 2020, published_on="2021-01-15"))
+    page1 = [("/2023.html", t.format(2023)), ("/2022.html", t.format(2022))]
+    page2 = [
+        ("/2021.docx", t.format(2021)),
+        ("/2020a.html", t.format(2020)),
+        ("/2020b.html", t.format(2020) + "（更正）"),
+    ]
+    listing = portal.add("/ndbg/index.html", listing_page(page1, next_href="index_1.html", encoding="gbk"))  # fmt: skip
+    portal.add("/ndbg/index_1.html", listing_page(page2, encoding="gbk"))
+    c = collector(tmp_path)
+    docs = {
+        d.year: d
+        for d in c.collect_all([entry(y, listing) for y in (2023, 2022, 2021, 2020, 2019)], date(2026, 11, 1))
+    }  # fmt: skip
+    assert docs[2023].sha256 and docs[2023].found_by == "discovery"
+    assert docs[2023].source == portal.url + "/2023.html"
+    assert docs[2022].source == portal.url + "/files/2022.pdf"  # the attachment, not the page
+    assert docs[2022].via == portal.url + "/2022.html"
+    assert docs[2021].source == portal.url + "/2021.docx"
+    assert docs[2020].source == portal.url + "/2020b.html"  # the corrected one
+    assert "2个候选" in (docs[2020].note or "") and "请核对" in (docs[2020].note or "")
+    assert docs[2019].sha256 is None
+    assert "没有找到2019年的年度报告" in (docs[2019].error or "")
+    assert "2020、2021、2022、2023" in (docs[2019].error or "")
+    (read,) = c.listings.values()
+    assert read.pages == 2 and sorted(read.found) == [2020, 2021, 2022, 2023]
+    assert len(portal.hits_for("/ndbg/index.html")) == 1  # one listing read for five entries
+
+
+def test_listing_that_cannot_be_had_is_the_reason(portal: Portal, tmp_path):
+    (doc,) = collector(tmp_path).collect_all([entry(2023, portal.url + "/gone/")], date(2026, 1, 1))
+    assert doc.error and doc.error.startswith("年报栏目页取不到：404 页面不存在")
+    assert doc.source == portal.url + "/gone/"
+
+
+def test_other_bodies_reports_on_a_shared_listing_are_not_taken(portal: Portal, tmp_path):
+    portal.add("/edu.html", report_html("永安市教育局", 2023))
+    shared = portal.add(
+        "/city/", listing_page([("/edu.html", "永安市教育局2023年政府信息公开工作年度报告")])
+    )
+    finance, education = (
+        entry(2023, shared),
+        entry(2023, shared, name="永安市教育局", body_id="jy"),
+    )
+    docs = collector(tmp_path).collect_all([finance, education], date(2026, 1, 1))
+    assert docs[0].sha256 is None and docs[1].sha256 is not None
