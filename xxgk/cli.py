@@ -38,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("docs", help="由 schemas/ 生成数据字典 · regenerate docs/data-dictionary.md")
 
+    g = sub.add_parser("registry", help="登记表 · the registry of bodies")
+    g_sub = g.add_subparsers(dest="registry_command", required=True)
+    gc = g_sub.add_parser("check", help="逐行检查登记表（CSV 或 Excel）· check a registry file")
+    gc.add_argument("file", type=Path)
+
     args = parser.parse_args(argv)
     if args.command == "docs":
         from publish import docs
@@ -46,10 +51,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "parse":
         return _parse(args.file, as_json=args.json)
+    if args.command == "registry":
+        return _registry_check(args.file)
     if args.command in ("run", "ui"):
         _configure(args.data_dir, args.registry)
         return _run() if args.command == "run" else _ui(args.host, args.port)
     return _demo_corpus(args.seed_text)
+
+
+def _registry_check(file: Path) -> int:
+    """Every problem of a registry (CSV or Excel) with its sheet, line and column."""
+    from pipelines import registry
+
+    if not file.is_file():
+        return _fail(f"找不到登记表：{file}", EXIT_FAILED)
+    reg = registry.load(file)
+    bodies = reg.bodies()
+    print(f"{file}: {len(bodies)} 个机关，{len(reg.entries)} 个应报年度 (bodies, body-years)")
+    for line in reg.problems:
+        print(f"  错误 error: {line}")
+    for line in reg.warnings:
+        print(f"  提醒 warning: {line}")
+    return EXIT_FAILED if reg.problems else 0
 
 
 def _fail(message: str, code: int) -> int:
