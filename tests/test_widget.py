@@ -1,0 +1,133 @@
+"""The portal widget in headless chromium: it reads the release's Parquet files over HTTP Range
+from a loopback server (CORS on), every other request is blocked, and the numbers it draws are
+the warehouse's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+
+import duckdb
+import pytest
+from conftest import DEMO, ROOT
+from test_catalog import browse
+from test_release_versions import release_run
+
+from publish import serve
+
+WIDGET = ROOT / "publish" / "widget"
+SERIES = [
+    "applications",
+    "granted",
+    "partially_granted",
+    "denied",
+    "unavailable",
+    "not_processed",
+    "other_processing",
+]
+# The same groups, straight from the section-三 rows of the warehouse (not from `metrics`).
+WAREHOUSE_SERIES = """
+SELECT year,
+       sum(value) FILTER (WHERE row = 'new_received') AS applications,
+       sum(value) FILTER (WHERE row = 'granted') AS granted,
+       sum(value) FILTER (WHERE row = 'partially_granted') AS partially_granted,
+       sum(value) FILTER (WHERE row LIKE 'denied%') AS denied,
+       sum(value) FILTER (WHERE row LIKE 'unavailable%') AS unavailable,
+       sum(value) FILTER (WHERE row LIKE 'not_processed%') AS not_processed,
+       coalesce(sum(value) FILTER (WHERE row LIKE 'other%'), 0) AS other_processing
+FROM applications WHERE applicant = 'total' AND body_id = ? GROUP BY year ORDER BY year
+"""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    data = tmp_path_factory.mktemp("widget")
+    release_run(data, DEMO / "registry.csv")
+    return data
+
+
+def warehouse_bars(data, body: str) -> list[dict]:
+    with duckdb.connect(str(data / "warehouse" / "xxgk.duckdb"), read_only=True) as con:
+        rows = con.execute(WAREHOUSE_SERIES, [body]).fetchall()
+    return [
+        {"year": row[0], "series": s, "value": row[i]}
+        for row in rows
+        for i, s in enumerate(SERIES, start=1)
+        if row[i] is not None
+    ]
+
+
+def test_chart_shows_the_warehouse_numbers_with_the_network_blocked(demo):
+    (result,) = browse(
+        demo / "releases",
+        ["/latest/widget/index.html"],
+        widget=True,
+        choose="yongan-city-government",
+    )
+    assert result["consoleErrors"] == [] and result["pageErrors"] == [] and result["failed"] == []
+    widget = result["widget"]
+    assert widget["ready"] == "true", widget
+    # The first body of the list is drawn first, then the chosen one.
+    assert widget["bars"] == warehouse_bars(demo, widget["body"])
+    assert result["chosen"] == warehouse_bars(demo, "yongan-city-government")
+    assert {y["year"] for y in result["chosen"]} == {2022, 2023}
+    with duckdb.connect(str(demo / "warehouse" / "xxgk.duckdb"), read_only=True) as con:
+        names = con.execute("SELECT body_id, name FROM bodies").fetchall()
+    assert sorted(map(tuple, widget["options"])) == sorted(names)
+
+    # Only the loopback origin was asked; the Parquet files were read with Range requests.
+    requests = result["requests"]
+    assert all(r["url"].startswith("http://127.0.0.1:") for r in requests)
+    parquet = [r for r in requests if r["url"].endswith(".parquet") and r["method"] == "GET"]
+    assert parquet and all(r["status"] == 206 and r["range"] for r in parquet)
+    downloaded = sum(r["bodyBytes"] for r in requests)
+    print(
+        f"\nwidget page downloads {downloaded:,} bytes in {len(requests)} requests: "
+        + ", ".join(f"{r['url'].rsplit('/', 1)[1]} {r['bodyBytes']:,}" for r in requests)
+    )
+
+
+def test_requests_to_other_hosts_are_blocked(demo, tmp_path):
+    """The check itself: a page that asks a foreign host is caught, not silently served."""
+    page = demo / "releases" / "latest" / "widget" / "index.html"
+    probe = tmp_path / "root"
+    probe.mkdir()
+    (probe / "probe.html").write_text(
+        page.read_text(encoding="utf-8").replace(
+            '<script type="module" src="xxgk-widget.js"></script>',
+            '<img src="https://cdn.example.com/x.png" alt="">',
+        ),
+        encoding="utf-8",
+    )
+    (result,) = browse(probe, ["/probe.html"])
+    assert result["blocked"] == ["https://cdn.example.com/x.png"]
+
+
+def test_server_answers_range_requests_with_cors(demo):
+    server = serve.start(demo / "releases")
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/latest/data/metrics.parquet"
+        size = (demo / "releases" / "latest" / "data" / "metrics.parquet").stat().st_size
+        request = urllib.request.Request(url, headers={"Range": f"bytes={size - 8}-"})
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 206
+            assert response.headers["Content-Range"] == f"bytes {size - 8}-{size - 1}/{size}"
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+            assert response.read()[-4:] == b"PAR1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_committed_bundle_is_the_build_of_the_sources(tmp_path):
+    """dist/xxgk-widget.js (served with every release) is what `npm run build` makes."""
+    esbuild = WIDGET / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        pytest.skip("run `make setup` (npm ci) first")
+    script = json.loads((WIDGET / "package.json").read_text(encoding="utf-8"))["scripts"]["build"]
+    args = script.split()[1:]
+    out = tmp_path / "xxgk-widget.js"
+    args = [a if not a.startswith("--outfile=") else f"--outfile={out}" for a in args]
+    subprocess.run([str(esbuild), *args], cwd=WIDGET, check=True, capture_output=True)
+    assert out.read_bytes() == (WIDGET / "dist" / "xxgk-widget.js").read_bytes()
