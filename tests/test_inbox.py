@@ -1,0 +1,142 @@
+"""The inbox: files dropped by the data office are archived, matched to a body and year (from
+the document's title, then the file name), and a run is requested by the sensor."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from portal import report_html
+
+from assets.automation import inbox_sensor
+from assets.definitions import ALL_ASSETS, ALL_CHECKS
+from assets.resources import XxgkPaths
+from pipelines import archive, inbox, registry
+from pipelines.parsing import title_of
+
+HEADER = "body_id,name,region_name,region_code,level,parent_id,year,source,synthetic,aliases\n"
+ROWS = (
+    "cz,永安市财政局,永安市,350481,department,,2023,,,永安市地方税务局\n"
+    "jy,永安市教育局,永安市,350481,department,,2023,,,\n"
+)
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[XxgkPaths, registry.Registry]:
+    reg_path = tmp_path / "registry.csv"
+    reg_path.write_text(HEADER + ROWS, encoding="utf-8")
+    paths = XxgkPaths(data_dir=str(tmp_path / "data"), registry=str(reg_path))
+    paths.inbox.mkdir(parents=True)
+    return paths, registry.load(reg_path)
+
+
+def drop(paths: XxgkPaths, name: str, data: bytes, mtime: int | None = None) -> None:
+    path = paths.inbox / name
+    path.write_bytes(data)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+
+
+def scan(paths: XxgkPaths, reg: registry.Registry) -> dict[str, inbox.InboxFile]:
+    files = inbox.scan(
+        paths.inbox,
+        paths.archive,
+        reg.entries,
+        lambda d: title_of(paths.parse_cache, paths.archive, d),
+    )
+    return {f.file: f for f in files}
+
+
+def test_files_are_matched_by_title_then_file_name_and_never_lost(setup):
+    paths, reg = setup
+    drop(
+        paths, "扫描件001.html", report_html("永安市地方税务局", 2023)
+    )  # former name, in the title
+    drop(paths, "永安市教育局2023年年报.txt", "（扫描件，无文字）".encode())
+    drop(paths, "会议纪要.docx", b"PK\x03\x04 something else")
+    drop(paths, "永安市财政局年报.html", "<html><p>年报</p></html>".encode())
+    drop(paths, ".~lock.x#", b"office lock file")
+    files = scan(paths, reg)
+    assert set(files) == {
+        "扫描件001.html",
+        "永安市教育局2023年年报.txt",
+        "会议纪要.docx",
+        "永安市财政局年报.html",
+    }
+    by_title = files["扫描件001.html"]
+    assert (by_title.body_id, by_title.year, by_title.matched_by) == ("cz", 2023, "文件内容")
+    by_name = files["永安市教育局2023年年报.txt"]
+    assert (by_name.body_id, by_name.year, by_name.matched_by) == ("jy", 2023, "文件名")
+    unknown = files["会议纪要.docx"]
+    assert not unknown.matched and "无法确定是哪个机关" in (unknown.reason or "")
+    no_year = files["永安市财政局年报.html"]
+    assert not no_year.matched and "读不出统计年度" in (no_year.reason or "")
+    # every file, matched or not, is in the archive with its provenance
+    for f in files.values():
+        assert archive.load(paths.archive, f.sha256) == (paths.inbox / f.file).read_bytes()
+    events = [r for r in archive.history(paths.archive) if r["event"] == "inbox"]
+    assert len(events) == 4
+    scan(paths, reg)  # a second look records nothing new
+    assert len([r for r in archive.history(paths.archive) if r["event"] == "inbox"]) == 4
+
+
+def test_the_newest_file_for_a_body_and_year_wins(setup):
+    paths, reg = setup
+    drop(paths, "cz-old.html", report_html("永安市财政局", 2023), mtime=1_700_000_000)
+    drop(paths, "cz-new.html", report_html("永安市财政局", 2023) + b" ", mtime=1_700_100_000)
+    files = scan(paths, reg)
+    assert files["cz-new.html"].matched
+    assert "更新的文件「cz-new.html」" in (files["cz-old.html"].reason or "")
+
+
+def test_a_year_the_registry_does_not_have_is_explained(setup):
+    paths, reg = setup
+    drop(paths, "x.html", report_html("永安市财政局", 2020))
+    (f,) = scan(paths, reg).values()
+    assert not f.matched and "登记表中没有机关 cz 的2020年度" in (f.reason or "")
+
+
+def test_sensor_requests_a_run_for_new_files_only(setup):
+    paths, _ = setup
+    instance = dg.DagsterInstance.ephemeral()
+
+    def evaluate(cursor: str | None) -> dg.SensorResult:
+        context = dg.build_sensor_context(
+            instance=instance, cursor=cursor, resources={"paths": paths}
+        )
+        return inbox_sensor(context)
+
+    empty = evaluate(None)
+    assert not empty.run_requests and "没有新文件" in (empty.skip_reason.skip_message or "")
+    drop(paths, "a.html", report_html("永安市财政局", 2023))
+    first = evaluate(None)
+    assert len(first.run_requests) == 1 and first.cursor
+    again = evaluate(first.cursor)
+    assert not again.run_requests  # nothing new
+    drop(paths, "不知道是谁的.txt", b"hello")
+    unmatched = evaluate(first.cursor)
+    assert not unmatched.run_requests
+    assert "无法确定是哪个机关" in (unmatched.skip_reason.skip_message or "")
+
+
+def test_inbox_document_goes_through_the_whole_graph(setup):
+    paths, _ = setup
+    drop(paths, "来件.html", report_html("永安市地方税务局", 2023))
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        resources={"paths": paths},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    tables = result.output_for_node("report_tables")
+    reports = {r["body_id"]: r for r in tables["reports"]}
+    assert reports["cz"]["status"] == "parsed" and reports["cz"]["source"] == "收件箱：来件.html"
+    assert reports["cz"]["warnings"] == 0  # printed under its former name: no mismatch
+    assert reports["jy"]["status"] == "missing"
+    coverage = {r["body_id"]: r for r in tables["coverage"]}
+    assert coverage["cz"]["found_by"] == "inbox" and coverage["cz"]["status"] == "received"
+    assert coverage["jy"]["status"] == "missing"
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["inbox_files_matched"] and not checks["every_report_found"]
