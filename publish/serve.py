@@ -70,9 +70,13 @@ class RangeHandler(SimpleHTTPRequestHandler):
         self._remaining = None
 
 
+def server(root: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """A server of `root` (not yet serving); `server.server_address` has the port."""
+    return ThreadingHTTPServer((host, port), partial(RangeHandler, directory=os.fspath(root)))
+
+
 def start(root: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-    """Serve `root` in a background thread; `server.server_address` has the port."""
-    handler = partial(RangeHandler, directory=os.fspath(root))
-    server = ThreadingHTTPServer((host, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    """Serve `root` in a background thread (tests)."""
+    running = server(root, host, port)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    return running

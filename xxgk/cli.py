@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -26,12 +27,23 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="在登记表上运行完整流程 · materialise the whole asset graph")
     r.add_argument("--data-dir", type=Path, help="输出目录 · output directory (default: ./data)")
     r.add_argument("--registry", type=Path, help="登记表 CSV · registry CSV (default: the demo)")
+    r.add_argument(
+        "--bump",
+        default="auto",
+        choices=["auto", "major", "minor", "patch"],
+        help="发布版本升级 · release version bump (default: auto, from what changed)",
+    )
+    r.add_argument("--force", action="store_true", help="数据未变也发布 · release unchanged data")
 
     u = sub.add_parser("ui", help="启动 Dagster 界面 · start the Dagster UI (dagster dev)")
     u.add_argument("--data-dir", type=Path)
     u.add_argument("--registry", type=Path)
     u.add_argument("--host", default="127.0.0.1")
     u.add_argument("--port", default="3000")
+
+    s = sub.add_parser("serve", help="本机预览发布目录和图表组件 · preview releases (Range, CORS)")
+    s.add_argument("--data-dir", type=Path)
+    s.add_argument("--port", type=int, default=8000)
 
     d = sub.add_parser("demo-corpus", help="重新生成演示语料 · regenerate demo/ (synthetic)")
     d.add_argument("--seed-text", type=Path, required=True, help="the seed report text")
@@ -55,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         return _registry_check(args.file)
     if args.command in ("run", "ui"):
         _configure(args.data_dir, args.registry)
-        return _run() if args.command == "run" else _ui(args.host, args.port)
+        return _run(args.bump, args.force) if args.command == "run" else _ui(args.host, args.port)
+    if args.command == "serve":
+        return _serve(args.data_dir, args.port)
     return _demo_corpus(args.seed_text)
 
 
@@ -116,7 +130,7 @@ def _configure(data_dir: Path | None, registry: Path | None) -> None:
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
-def _run() -> int:
+def _run(bump: str, force: bool) -> int:
     """Materialise the whole graph in-process: the same assets and checks the UI runs."""
     from dagster import DagsterInstance
 
@@ -125,7 +139,10 @@ def _run() -> int:
     job = defs.resolve_job_def("xxgk_pipeline")
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, run_config=quiet, raise_on_error=False)
+        run_config = {**quiet, "ops": {"release": {"config": {"bump": bump, "force": force}}}}
+        result = job.execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False
+        )
     print("\n".join(_summary(result)))
     return 0 if result.success else EXIT_FAILED
 
@@ -157,6 +174,22 @@ def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
         f"Dagster 界面 UI: xxgk ui --data-dir {os.environ.get('XXGK_DATA_DIR', 'data')}"
         f"  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})",
     ]
+
+
+def _serve(data_dir: Path | None, port: int) -> int:
+    from publish import serve
+    from xxgk import settings
+
+    releases = (data_dir.resolve() if data_dir else settings.data_dir()) / "releases"
+    if not releases.is_dir():
+        return _fail(f"还没有发布目录：{releases}（先运行 xxgk run）", EXIT_FAILED)
+    running = serve.server(releases, port=port)
+    print(
+        f"发布目录 releases: http://127.0.0.1:{running.server_address[1]}/index.html  (Ctrl-C 停止)"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        running.serve_forever()
+    return 0
 
 
 def _ui(host: str, port: str) -> int:
