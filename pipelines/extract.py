@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from pipelines import template as t
 from pipelines.cells import (
@@ -25,7 +26,8 @@ from pipelines.grid import Cell, Row, row_text
 from pipelines.report import Finding, NotAReport, Report
 
 _NUMBERING = re.compile(
-    r"^(?:[(（]?[一二三四五六七八九十]+[)）]?[、.．]?|[(（]?\d{1,2}[)）]|\d{1,2}[、.．]|[①-⑳]|\.)\s*"
+    r"^(?:[(（]?[一二三四五六七八九十]+[)）]?[、.．]?|[(（]?\d{1,2}[)）]|\d{1,2}[、.．]|[①-⑳]|\.|"
+    r"\d{1,2}(?=[\u4e00-\u9fff]))\s*"
 )
 _PUNCT = re.compile(r"[\s,，、。.．:：;；“”\"'‘’()（）]")
 _TITLE = re.compile(
@@ -37,6 +39,10 @@ _AGENCY_END = re.compile(
 )
 _DATE = re.compile(
     r"(?:发布|公开|成文)(?:日期|时间)[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+)
+_CN = "〇零○一二三四五六七八九"
+_DATE_LINE = re.compile(
+    rf"^((?:19|20)\d{{2}}|[{_CN}]{{4}})年(\d{{1,2}}|[{_CN}十]{{1,3}})月(\d{{1,2}}|[{_CN}十]{{1,3}})日$"
 )
 _HEADINGS = {
     "proactive": re.compile(r"^[二2][、.．]?主动公开政府信息情况"),
@@ -255,12 +261,28 @@ def _year(text: str) -> int:
 
 
 def _published_on(texts: list[str]) -> str | None:
-    for text in texts:
-        match = _DATE.search(text)
-        if match:
-            y, m, d = (int(g) for g in match.groups())
-            return f"{y:04d}-{m:02d}-{d:02d}"
-    return None
+    """The date the page states (发布日期…), else the date under the signature that ends the
+    report (a line holding only a date, among its last lines)."""
+    match = next((m for m in map(_DATE.search, texts) if m), None)
+    if match is None:
+        match = next((m for m in map(_DATE_LINE.match, reversed(texts[-6:])) if m), None)
+    if match is None:
+        return None
+    y, m, d = (_year(g) if n == 0 else _small(g) for n, g in enumerate(match.groups()))
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:  # 2月30日: printed wrong, not a date
+        return None
+
+
+def _small(text: str) -> int:
+    """1–31 in Arabic or Chinese numerals (十二, 二十五, 三十一)."""
+    if text.isdigit():
+        return int(text)
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return int(_CN_DIGITS[text])
+    return (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[units]) if units else 0)
 
 
 def _template(texts: list[str], bounds: dict[str, range | None], year: int | None) -> str:
@@ -296,11 +318,20 @@ def _read_proactive(rows: list[Row], span: range, template: str, reading: _Readi
             label = _squash(cell.text)
             if not label or len(label) > 16:
                 continue
+            # A label wrapped in text dumped from a PDF goes on in the line below (or began in
+            # the line above) with no numbers of its own.
+            before = _label_only(rows, i - 1) if i - 1 in span else ""
+            after = _label_only(rows, i + 1) if i + 1 in span else ""
             item = next(
                 (
                     it
                     for it in items
-                    if it.key not in found and any(k in label for k in it.keywords)
+                    if it.key not in found
+                    and any(
+                        k in text
+                        for k in it.keywords
+                        for text in (label, label + after, before + label)
+                    )
                 ),
                 None,
             )
@@ -328,6 +359,15 @@ def _read_proactive(rows: list[Row], span: range, template: str, reading: _Readi
                 header = text
 
 
+def _label_only(rows: list[Row], i: int) -> str:
+    """The text of a short row without any value cell, else ""."""
+    cells = [c for c in live(rows[i]) if c.text]
+    if not cells or any(_value_like(c) for c in cells):
+        return ""
+    text = _squash("".join(c.text for c in cells))
+    return text if len(text) <= 16 else ""
+
+
 def _value_like(cell: Cell) -> bool:
     return cell.text in BLANK_MARKERS or is_number(cell.text)
 
@@ -335,15 +375,22 @@ def _value_like(cell: Cell) -> bool:
 # ---------------------------------------------------------------- section 三
 
 
+def _matches(cells: list[Cell], candidates: tuple[t.ApplicationRow, ...]) -> list[t.ApplicationRow]:
+    """Every candidate row the label names, in template order."""
+    label = _squash("".join(c.text for c in cells))
+    parts = [_strip_numbering(c.text) for c in cells]
+    return [
+        row
+        for row in candidates
+        if any(k in label for k in row.keywords) or any(p in row.exact for p in parts if p)
+    ]
+
+
 def _match_row(
     cells: list[Cell], candidates: tuple[t.ApplicationRow, ...]
 ) -> t.ApplicationRow | None:
-    label = _squash("".join(c.text for c in cells))
-    parts = [_strip_numbering(c.text) for c in cells]
-    for row in candidates:
-        if any(k in label for k in row.keywords) or any(p in row.exact for p in parts if p):
-            return row
-    return None
+    found = _matches(cells, candidates)
+    return found[0] if found else None
 
 
 def _read_applications(
@@ -353,10 +400,10 @@ def _read_applications(
     width = len(t.APPLICANTS)
     cursor = 0  # index of the next template row that may be named
     started = False
-    pending_values: list[Cell] | None = None  # numbers whose label named no row
-    pending_row: tuple[t.ApplicationRow, list[Cell]] | None = (
-        None  # a row named, numbers not yet seen
-    )
+    # Numbers whose label named no row, with that label.
+    pending_values: tuple[list[Cell], list[Cell]] | None = None
+    # A row named, numbers not yet seen.
+    pending_row: tuple[t.ApplicationRow, list[Cell]] | None = None
 
     def assign(row: t.ApplicationRow, values: list[Cell]) -> None:
         for applicant, cell in zip(t.APPLICANTS, values, strict=True):
@@ -372,21 +419,69 @@ def _read_applications(
 
     for i in span:
         labels, values = value_suffix(live(rows[i]))
+        named = [
+            r
+            for r in (_matches(labels, template_rows[cursor:]) if labels else [])
+            if r.keywords  # a generic exact label (其他, 总计) never makes a row "merged"
+        ]
         row = _match_row(labels, template_rows[cursor:]) if labels else None
+        if row is None and labels and has_number(values):
+            # A label wrapped in text dumped from a PDF: its other half is a line of its own.
+            for joined in (
+                [*labels, Cell(_label_only(rows, i + 1) if i + 1 in span else "", "")],
+                [Cell(_label_only(rows, i - 1) if i - 1 in span else "", ""), *labels],
+            ):
+                found = _matches(joined, template_rows[cursor:])
+                if len(found) == 1:
+                    row = found[0]
+                    break
         if not started:
             if row is None or row.key != "new_received":
                 continue
             started = True
         fitted = fit(values, width, exact_cells=exact_cells)
         numbers = fitted is not None and has_number(fitted)
+        if len(named) > 1:
+            # Two rows printed as one: whose numbers these are cannot be told. Not used.
+            settle_pending_row()
+            cursor = template_rows.index(named[-1]) + 1
+            pending_values = None
+            where = labels[0].location
+            reading.findings.append(
+                Finding(
+                    "COMPLETE",
+                    "warning",
+                    f"{where}把「{'」「'.join(r.label for r in named)}」合在一行印出，"
+                    "数字无法分到各行，未采用",
+                    [f"applications.{r.key}.{a}" for r in named for a in t.APPLICANTS],
+                )
+            )
+            continue
         if row is not None:
             settle_pending_row()
-            cursor = template_rows.index(row) + 1
+            index = template_rows.index(row)
+            if pending_values and pending_values[0] and numbers and index == cursor + 1:
+                # The row before was printed with a label that names nothing (a typo) and
+                # sits where exactly one row of the template is missing: that row.
+                by_position = template_rows[cursor]
+                unknown, pending = pending_values
+                assign(by_position, pending)
+                reading.findings.append(
+                    Finding(
+                        "READ_BY_POSITION",
+                        "info",
+                        f"{unknown[0].location}的行名「{''.join(c.text for c in unknown)}」"
+                        f"无法识别，按所在位置认定为「{by_position.label}」",
+                        [f"applications.{by_position.key}.{a}" for a in t.APPLICANTS],
+                    )
+                )
+                pending_values = None
+            cursor = index + 1
             if numbers:
                 assign(row, fitted)
                 pending_values = None
             elif pending_values is not None:
-                assign(row, pending_values)
+                assign(row, pending_values[1])
                 pending_values = None
             else:
                 pending_row = (row, fitted or [])
@@ -395,7 +490,7 @@ def _read_applications(
                 assign(pending_row[0], fitted)
                 pending_row = None
             else:
-                pending_values = fitted
+                pending_values = (labels, fitted)
         elif has_number(values):
             reading.findings.append(
                 Finding(

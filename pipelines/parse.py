@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from pipelines import ocr
 from pipelines.extract import extract
-from pipelines.readers import docx, html, pdf, text
+from pipelines.grid import Row
+from pipelines.readers import doc, docx, html, pdf, text
 from pipelines.report import NotAReport, Report
 from pipelines.rules import check_report
 from pipelines.sniff import FORMAT_LABELS, sniff
 
 # Bumped whenever a change can alter what is read from a document: cached parses keyed by
 # (sha256, PARSER_VERSION) are then redone.
-PARSER_VERSION = "0.2.0"  # 0.2: PDF and Word readers
+# 0.2: PDF and Word readers; 0.3: .doc/.wps, OCR of scans, merged and misspelled rows,
+# wrapped labels, the date under the signature.
+PARSER_VERSION = "0.3.0"
 
-READERS = {"text": text.read, "html": html.read, "pdf": pdf.read, "docx": docx.read}
+READERS = {
+    "text": text.read,
+    "html": html.read,
+    "pdf": pdf.read,
+    "docx": docx.read,
+    "doc": doc.read,
+}
 
 
 def parse_bytes(data: bytes) -> tuple[str, Report]:
@@ -28,6 +38,31 @@ def parse_bytes(data: bytes) -> tuple[str, Report]:
                 f"文件是{FORMAT_LABELS[fmt]}，不是年度报告的网页、PDF、Word或文本文件",
             )
         raise NotAReport("UNSUPPORTED_FORMAT", f"暂不支持读取{FORMAT_LABELS[fmt]}格式的报告")
-    report = extract(reader(data), exact_cells=fmt != "text")
+    scanned = False
+    try:
+        rows = reader(data)
+    except NotAReport as refused:
+        if refused.rule != "SCANNED_DOCUMENT":
+            raise
+        rows, scanned = _ocr(data), True
+    try:
+        report = extract(rows, exact_cells=fmt != "text")
+    except NotAReport as e:
+        if scanned:
+            raise NotAReport(
+                "SCANNED_DOCUMENT", "扫描件（没有文字层），OCR也未能识别出年度报告的统计表，未读取"
+            ) from e
+        raise
     report.findings.extend(check_report(report))
+    if scanned:
+        report.findings.extend(ocr.findings(report))
     return fmt, report
+
+
+def _ocr(data: bytes) -> list[Row]:
+    if not ocr.available():
+        raise NotAReport(
+            "SCANNED_DOCUMENT",
+            "扫描件（没有文字层），需要OCR识别；本机未安装tesseract中文识别（make system），未读取",
+        )
+    return ocr.read(data)

@@ -25,6 +25,7 @@ RULES: dict[str, tuple[str, str]] = {
     "BLANK_CELL": ("info", "空白单元格记为空值，计算时按0处理"),
     # Not in the national template: how this project read a document.
     "DERIVED": ("info", "文件缺少的单元格由总计为0推出"),
+    "READ_BY_POSITION": ("info", "行名无法识别，按表中位置认定"),
     "SECTION_MISSING": ("error", "文件缺少整张统计表"),
     "METADATA_MISSING": ("warning", "标题中读不出机关名称或统计年度"),
     "METADATA_MISMATCH": ("warning", "文件中的机关或年度与登记表不一致"),

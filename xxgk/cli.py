@@ -55,7 +55,20 @@ def main(argv: list[str] | None = None) -> int:
     gc = g_sub.add_parser("check", help="逐行检查登记表（CSV 或 Excel）· check a registry file")
     gc.add_argument("file", type=Path)
 
+    e = sub.add_parser("eval", help="读取准确率 · cell accuracy against expected JSON files")
+    e.add_argument("dir", type=Path, help="文档目录 · folder of documents")
+    e.add_argument("--expected", type=Path, help="预期结果目录 · expected JSON (default: DIR)")
+
+    b = sub.add_parser("bench", help="读取速度 · parse throughput per format, peak memory")
+    b.add_argument("--real", type=Path, help="真实文档目录 · also time the documents here")
+    b.add_argument("--repeat", type=int, default=3)
+    b.add_argument("--formats", default="txt,html,gbk.html,pdf,docx,doc,scan.pdf")
+
     args = parser.parse_args(argv)
+    if args.command == "eval":
+        return _eval(args.dir, args.expected or args.dir)
+    if args.command == "bench":
+        return _bench(args.real, args.repeat, args.formats.split(","))
     if args.command == "docs":
         from publish import docs
 
@@ -114,6 +127,36 @@ def _parse(file: Path, *, as_json: bool) -> int:
     )
     for f in report.findings:
         print(f"  [{f.severity}] {f.rule}: {f.message}")
+    return 0
+
+
+def _eval(folder: Path, expected: Path) -> int:
+    from pipelines import evaluate
+
+    for d in (folder, expected):
+        if not d.is_dir():
+            return _fail(f"找不到目录：{d}", EXIT_FAILED)
+    results, unmatched = evaluate.evaluate(folder, expected)
+    print("\n".join(evaluate.summary(results, unmatched)))
+    return EXIT_FAILED if not results or any(r.wrong for r in results) else 0
+
+
+def _bench(real: Path | None, repeat: int, formats: list[str]) -> int:
+    from pipelines import bench
+    from pipelines.ocr import available
+    from pipelines.readers.doc import soffice
+
+    skipped = {"doc": soffice() is None, "scan.pdf": not available()}
+    for fmt in [f for f in formats if skipped.get(f)]:
+        print(
+            f"{fmt}: 跳过，转换或识别程序未安装 skipped, converter/OCR not installed (make system)"
+        )
+    sets = bench.generated([f for f in formats if not skipped.get(f)])
+    if real is not None:
+        if not real.is_dir():
+            return _fail(f"找不到目录：{real}", EXIT_FAILED)
+        sets.update(bench.real(real))
+    bench.run(sets, repeat)
     return 0
 
 

@@ -1,0 +1,106 @@
+"""The generated corpus: reports of both templates in every format, with the damage real
+documents show, read back cell by cell (pipelines/corpus.py says what each must give)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import cell_diff
+
+from pipelines import corpus
+from pipelines.parse import parse_bytes
+from pipelines.readers.doc import soffice
+from pipelines.render import in_10k
+from pipelines.report import Report
+from pipelines.rules import check_arithmetic
+
+ARITHMETIC = {"T3_ROW_TOTAL", "T3_BALANCE", "T3_OUTCOME_SUM", "T4_TOTAL"}
+SNIFFED = {"txt": "text", "pdf": "pdf", "docx": "docx", "doc": "doc"}
+LOCATION = {
+    "text": r"^第\d+行$",
+    "html": r"^表\d+ 第\d+行 第\d+列$",
+    "docx": r"^表\d+ 第\d+行 第\d+列$",
+    "doc": r"^表\d+ 第\d+行 第\d+列$",
+    "pdf": r"^第\d+页 表\d+ 第\d+行 第\d+列$",
+}
+# .doc goes through LibreOffice twice (written, then read): a few cases are enough.
+DOC_CASES = ("clean-2021", "clean-2019", "blanks-2021", "split-labels-2019")
+PARAMS = [
+    pytest.param(case, fmt, id=f"{case.name}.{fmt}")
+    for case in corpus.CASES
+    for fmt in corpus.WRITERS
+    if fmt != "doc" or case.name in DOC_CASES
+]
+
+
+def _rules_from(contract: dict) -> set[tuple[str, tuple[str, ...]]]:
+    report = Report(**{**contract, "findings": []})
+    return {(f.rule, tuple(f.cells)) for f in check_arithmetic(report)}
+
+
+@pytest.mark.parametrize(("case", "fmt"), PARAMS)
+def test_every_cell_reads_as_printed(case: corpus.Case, fmt: str) -> None:
+    if fmt == "doc" and soffice() is None:
+        pytest.skip("LibreOffice is not installed (make system)")
+    want = corpus.expected(case)
+    sniffed, report = parse_bytes(corpus.render(case, fmt))
+    assert sniffed == SNIFFED.get(fmt, "html")
+    got = report.to_contract()
+    assert cell_diff(want.contract, got) == []
+    assert report.published_on == want.published_on
+
+    # Every cell read says where it was read; nothing appears without a location.
+    location = re.compile(LOCATION[sniffed])
+    assert all(location.match(loc) for loc in report.locations.values())
+
+    # The damage gives its findings, naming the cells.
+    for rule, cells in want.findings.items():
+        named = {c for f in report.findings if f.rule == rule for c in f.cells}
+        assert cells <= named, rule
+    # The arithmetic findings are exactly those of the printed numbers: none invented, none
+    # hidden (a wrong sum stays wrong, and is reported).
+    found = {(f.rule, tuple(f.cells)) for f in report.findings if f.rule in ARITHMETIC}
+    assert found == _rules_from(want.contract)
+    # No other warning or error than the damage explains.
+    allowed = ARITHMETIC | set(want.findings)
+    serious = {f.rule for f in report.findings if f.severity in ("error", "warning")}
+    assert serious <= allowed
+
+
+def test_clean_reports_have_no_findings() -> None:
+    for name in ("clean-2021", "clean-2019"):
+        case = next(c for c in corpus.CASES if c.name == name)
+        _, report = parse_bytes(corpus.render(case, "pdf"))
+        assert report.findings == []
+
+
+def test_procurement_in_10k_yuan_is_stored_in_yuan_with_the_printed_text() -> None:
+    case = next(c for c in corpus.CASES if c.name == "procurement-in-10k-yuan-2019")
+    path = "proactive.government_procurement.procurement_amount_yuan"
+    yuan = case.report().proactive["government_procurement"]["procurement_amount_yuan"]
+    for fmt in ("txt", "html", "pdf", "docx"):
+        _, report = parse_bytes(corpus.render(case, fmt))
+        assert report.proactive["government_procurement"]["procurement_amount_yuan"] == yuan
+        assert report.printed[path] == str(in_10k(yuan))
+
+
+def test_the_corpus_is_deterministic() -> None:
+    case = corpus.CASES[3]
+    for fmt in ("txt", "html", "gbk.html", "pdf"):  # a .docx zip holds its write time
+        assert corpus.render(case, fmt) == corpus.render(case, fmt), fmt
+
+
+def test_both_templates_and_every_damage_are_in_the_corpus() -> None:
+    cases = corpus.CASES
+    assert {c.template for c in cases} == {"2019", "2021"}
+    assert {c.damage.labels for c in cases} == {
+        "template",
+        "abbreviated",
+        "misspelled",
+        "split",
+        "vertical",
+    }
+    assert any(c.damage.omit for c in cases) and any(c.damage.merge for c in cases)
+    assert any(c.damage.blanks for c in cases) and any(c.wrong for c in cases)
+    assert {c.shape for c in cases} >= {"single", "split"}

@@ -1,0 +1,88 @@
+"""Old Word files through LibreOffice, and scanned PDFs through OCR: real converters, real
+documents generated here."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+import pytest
+from PIL import Image
+
+from pipelines import corpus, ocr
+from pipelines.bench import scanned
+from pipelines.evaluate import compare
+from pipelines.parse import parse_bytes
+from pipelines.readers import doc
+from pipelines.report import NotAReport
+
+needs_soffice = pytest.mark.skipif(doc.soffice() is None, reason="LibreOffice not installed")
+needs_ocr = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim not installed")
+CLEAN = next(c for c in corpus.CASES if c.name == "clean-2021")
+
+
+@needs_soffice
+def test_doc_made_by_libreoffice_is_read_through_docx() -> None:
+    data = corpus.render(CLEAN, "doc")
+    assert data.startswith(b"\xd0\xcf\x11\xe0")  # an OLE compound file, as Word 97 writes
+    fmt, report = parse_bytes(data)
+    assert fmt == "doc"
+    assert report.applications == CLEAN.report().applications
+    assert report.locations["applications.granted.total"].startswith("表")
+
+
+@needs_soffice
+def test_damaged_doc_is_refused_with_a_reason() -> None:
+    data = corpus.render(CLEAN, "doc")
+    with pytest.raises(NotAReport) as refused:
+        parse_bytes(data[:2048])
+    assert refused.value.rule in ("UNREADABLE_DOCUMENT", "NOT_A_REPORT")
+    assert re.search("[\u4e00-\u9fff]", refused.value.reason)
+
+
+def test_doc_without_libreoffice_is_an_unsupported_format(monkeypatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(NotAReport) as refused:
+        parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert refused.value.rule == "UNSUPPORTED_FORMAT"
+    assert "LibreOffice" in refused.value.reason
+
+
+@needs_ocr
+@pytest.mark.parametrize("name", ["clean-2021", "sums-wrong-2019"])
+def test_scanned_report_is_read_by_ocr_and_every_cell_marked(name: str) -> None:
+    case = next(c for c in corpus.CASES if c.name == name)
+    truth = corpus.expected(case).contract
+    fmt, report = parse_bytes(scanned(corpus.render(case, "pdf")))
+    assert fmt == "pdf"
+    cells = {p for p, loc in report.locations.items()}
+    assert cells and all(report.locations[p].startswith("OCR 第") for p in cells)
+    marked = next(f for f in report.findings if f.rule == "OCR_DERIVED")
+    assert marked.severity == "warning" and set(marked.cells) == cells
+    assert report.year == truth["year"] and report.template == truth["template"]
+    cells_total, wrong = compare(truth, report)
+    wrong_cells = [w for w in wrong if w.path not in ("agency", "year", "template")]
+    assert len(wrong_cells) <= 0.2 * cells_total
+    # What OCR got wrong, or the report's own wrong sums, never look clean.
+    failed = [f for f in report.findings if f.rule == "OCR_CHECK_FAILED"]
+    if wrong_cells or case.wrong:
+        assert failed and failed[0].severity == "error"
+
+
+@needs_ocr
+def test_scan_with_nothing_readable_is_quarantined_not_zeros() -> None:
+    page = Image.new("L", (1240, 1754), 255)
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=150)
+    with pytest.raises(NotAReport) as refused:
+        parse_bytes(out.getvalue())
+    assert refused.value.rule == "SCANNED_DOCUMENT"
+
+
+def test_scan_without_tesseract_is_quarantined(monkeypatch) -> None:
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(NotAReport) as refused:
+        parse_bytes(scanned(corpus.render(CLEAN, "pdf"), dpi=50))
+    assert refused.value.rule == "SCANNED_DOCUMENT"
+    assert "OCR" in refused.value.reason
