@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from pipelines.grid import Cell, clean
 from pipelines.parse import parse_bytes
 from pipelines.readers import docx as docx_reader
 from pipelines.readers import pdf as pdf_reader
+from pipelines.render import Layout, Table, write_docx, write_pdf
 from pipelines.report import NotAReport
 
 AGENCY = "南山县人民政府"
@@ -70,15 +70,7 @@ def _text(value: int | float | None) -> str:
 # ---------------------------------------------------------------- the report's layout
 
 
-@dataclass
-class TableSpec:
-    rows: list[list[str]]
-    widths: list[float]
-    spans: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
-    page_break_after: int | None = None  # PDF only: rows before it end the page
-
-
-def _proactive_table() -> TableSpec:
+def _proactive_table() -> Table:
     rows: list[list[str]] = []
     spans: list[tuple[int, int, int, int]] = []
 
@@ -101,7 +93,7 @@ def _proactive_table() -> TableSpec:
     wide("第二十条第（八）项")
     wide("信息内容", "本年收费金额（单位：万元）")
     wide("行政事业性收费", _text(PROACTIVE["administrative_fees"]["amount_10k_yuan"]))
-    return TableSpec(rows, [150, 115, 115, 115], spans)
+    return Table(rows, spans, [150, 115, 115, 115])
 
 
 GROUPS = [  # (label, first row key, number of rows) of the merged group column
@@ -120,7 +112,7 @@ SINGLE_ROWS = {
 }
 
 
-def _applications_table() -> TableSpec:
+def _applications_table() -> Table:
     rows = [
         ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", ""]
         + ["申请人情况"]
@@ -156,10 +148,10 @@ def _applications_table() -> TableSpec:
     # The page breaks inside the 不予公开 group and the 办理结果 column, as in real reports.
     split = 3 + ROW_KEYS.index("denied_third_party_rights")
     widths = [28, 62, 130] + [40] * 7
-    return TableSpec(rows, widths, spans, page_break_after=split)
+    return Table(rows, spans, widths, page_break_after=split)
 
 
-def _reviews_table() -> TableSpec:
+def _reviews_table() -> Table:
     outcomes = list(t.OUTCOMES.values())
     rows = [
         ["行政复议"] + [""] * 4 + ["行政诉讼"] + [""] * 9,
@@ -169,7 +161,7 @@ def _reviews_table() -> TableSpec:
     ]
     spans = [(0, 0, 0, 4), (0, 5, 0, 14), (1, 5, 1, 9), (1, 10, 1, 14)]
     spans += [(1, c, 2, c) for c in range(5)]
-    return TableSpec(rows, [33] * 15, spans)
+    return Table(rows, spans, [33] * 15)
 
 
 BODY = (
@@ -177,23 +169,24 @@ BODY = (
     "政府信息公开条例》，全年主动公开政府信息5500余条，受理政府信息公开申请一百余件，"
     "各项工作有序推进。"
 )
-DOCUMENT: list[str | TableSpec] = [
-    AGENCY,
-    "2024年政府信息公开工作年度报告",
-    "本报告由南山县人民政府办公室根据《中华人民共和国政府信息公开条例》编制。",
-    "一、总体情况",
-    BODY,
-    "二、主动公开政府信息情况",
-    _proactive_table(),
-    "三、收到和处理政府信息公开申请情况",
-    _applications_table(),
-    "四、政府信息公开行政复议、行政诉讼情况",
-    _reviews_table(),
-    "五、存在的主要问题及改进情况",
-    BODY,
-    "六、其他需要报告的事项",
-    "本机关未收取信息处理费。",
-]
+DOCUMENT = Layout(
+    [AGENCY, "2024年政府信息公开工作年度报告"],
+    [
+        "本报告由南山县人民政府办公室根据《中华人民共和国政府信息公开条例》编制。",
+        "一、总体情况",
+        BODY,
+        "二、主动公开政府信息情况",
+        _proactive_table(),
+        "三、收到和处理政府信息公开申请情况",
+        _applications_table(),
+        "四、政府信息公开行政复议、行政诉讼情况",
+        _reviews_table(),
+        "五、存在的主要问题及改进情况",
+        BODY,
+        "六、其他需要报告的事项",
+        "本机关未收取信息处理费。",
+    ],
+)
 
 
 def _expected() -> dict[str, object]:
@@ -207,88 +200,14 @@ def _expected() -> dict[str, object]:
     }
 
 
-# ---------------------------------------------------------------- renderers
-
-
-def _render_pdf(document: list[str | TableSpec]) -> bytes:
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    font = "STSong-Light"
-    title = ParagraphStyle("title", fontName=font, fontSize=18, leading=26, alignment=TA_CENTER)
-    body = ParagraphStyle(
-        "body", fontName=font, fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK"
-    )
-    cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
-
-    def table(spec: TableSpec, rows: range) -> Table:
-        grid = [[Paragraph(spec.rows[r][c], cell) for c in range(len(spec.widths))] for r in rows]
-        style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-        for r0, c0, r1, c1 in spec.spans:  # clipped to this page's part of the table
-            top, bottom = max(r0, rows.start), min(r1, rows.stop - 1)
-            if top <= bottom and (top, c0) != (bottom, c1):
-                style.append(("SPAN", (c0, top - rows.start), (c1, bottom - rows.start)))
-        return Table(grid, colWidths=spec.widths, style=TableStyle(style))
-
-    flowables = []
-    for n, block in enumerate(document):
-        if isinstance(block, str):
-            flowables.append(Paragraph(block, title if n < 2 else body))
-        elif block.page_break_after is None:
-            flowables.append(table(block, range(len(block.rows))))
-        else:
-            flowables.append(table(block, range(block.page_break_after)))
-            flowables.append(PageBreak())
-            flowables.append(table(block, range(block.page_break_after, len(block.rows))))
-
-    def white_boxes(canvas: Canvas, _: object) -> None:
-        """Invisible boxes behind the text, as some word processors draw: no table."""
-        canvas.setFillColorRGB(1, 1, 1)
-        for i in range(6):
-            canvas.rect(72, 600 + i * 28, 450, 28, stroke=0, fill=1)
-
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, topMargin=50, bottomMargin=50)
-    doc.build(flowables, onFirstPage=white_boxes)
-    return out.getvalue()
-
-
-def _render_docx(document: list[str | TableSpec]) -> bytes:
-    from docx import Document
-
-    word = Document()
-    for block in document:
-        if isinstance(block, str):
-            word.add_paragraph(block)
-            continue
-        table = word.add_table(rows=len(block.rows), cols=len(block.widths))
-        table.style = "Table Grid"
-        for r, row in enumerate(block.rows):
-            for c, text in enumerate(row):
-                table.cell(r, c).text = text
-        for r0, c0, r1, c1 in block.spans:
-            text = block.rows[r0][c0]
-            merged = table.cell(r0, c0).merge(table.cell(r1, c1))
-            merged.text = text  # merging concatenates the covered cells' paragraphs
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def report_pdf() -> bytes:
-    return _render_pdf(DOCUMENT)
+    return write_pdf(DOCUMENT, white_boxes=True)
 
 
 @pytest.fixture(scope="module")
 def report_docx() -> bytes:
-    return _render_docx(DOCUMENT)
+    return write_docx(DOCUMENT)
 
 
 # ---------------------------------------------------------------- tests
