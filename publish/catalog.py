@@ -301,11 +301,14 @@ def releases_index(history: list[dict[str, Any]], title: str) -> str:
 
 
 def write_site(
-    release: Path, package: dict[str, Any], changes: dict[str, Any], history: list[dict[str, Any]]
+    release: Path,
+    package: dict[str, Any],
+    changes: dict[str, Any],
+    history: list[dict[str, Any]],
+    names: dict[str, str],
 ) -> None:
-    """The catalog pages of one release, written into its directory."""
+    """The catalog pages of one release, written into its directory; `names` of the bodies."""
     f = facts(release, package)
-    names = {body: name for body, name, *_ in f["reports"]}
     by_name = {r["name"]: r for r in package["resources"]}
     (release / "tables").mkdir(exist_ok=True)
     (release / "index.html").write_text(index_page(package, changes, history, f), encoding="utf-8")

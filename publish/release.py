@@ -142,10 +142,11 @@ def make_release(
             sort_keys=True,
         )
         _write_json(staging / changelog.CHANGES, changes)
-        summary = changelog.summary(changes, _names(staging))
+        names = _names(staging)
+        summary = changelog.summary(changes, names)
         (staging / changelog.CHANGELOG).write_text(summary, encoding="utf-8")
         history = [*release_history(releases_dir), _history_entry(changes)]
-        catalog.write_site(staging, package, changes, history)
+        catalog.write_site(staging, package, changes, history, names)
         _copy_widget(staging)
         problems = frictionless_errors(staging / "datapackage.json")
         if problems:
