@@ -179,6 +179,7 @@ CASES: tuple[Case, ...] = (
     Case("one-char-per-line-2019", "2019", 18, Damage(labels="vertical")),
     Case("thousands-2021", "2021", 19, Damage(digits="thousands")),
     Case("fullwidth-2019", "2019", 20, Damage(digits="fullwidth")),
+    Case("units-2021", "2021", 23, Damage(digits="units")),
     Case("sums-wrong-2021", "2021", 21, wrong=("T3_ROW_TOTAL", "T3_BALANCE", "T4_TOTAL")),
     Case("sums-wrong-2019", "2019", 22, wrong=("T3_ROW_TOTAL", "T4_TOTAL")),
 )

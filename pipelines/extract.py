@@ -523,7 +523,9 @@ def _read_reviews(rows: list[Row], span: range, reading: _Reading, exact_cells: 
         # fixed and the totals come last, so what is left is aligned on the right.
         paths = paths[width - len(numbers) :]
         fitted = numbers
-    for path, cell in zip(paths, fitted or [], strict=True):
+    if fitted is None:
+        return  # numbers that fit no column: left out, and COMPLETE names the cells
+    for path, cell in zip(paths, fitted, strict=True):
         reading.put(path, cell, decimal=False, signed=False)
 
 

@@ -6,7 +6,7 @@ from pipelines import ocr
 from pipelines.extract import extract
 from pipelines.grid import Row
 from pipelines.readers import doc, docx, html, pdf, text
-from pipelines.report import NotAReport, Report
+from pipelines.report import Finding, NotAReport, Report
 from pipelines.rules import check_report
 from pipelines.sniff import FORMAT_LABELS, sniff
 
@@ -56,6 +56,17 @@ def parse_bytes(data: bytes) -> tuple[str, Report]:
     report.findings.extend(check_report(report))
     if scanned:
         report.findings.extend(ocr.findings(report))
+    elif fmt == "pdf" and not any(len(row) > 1 for row in rows):
+        # No ruled table anywhere: the columns of a borderless table cannot be told apart
+        # reliably, so its numbers are not guessed.
+        report.findings.append(
+            Finding(
+                "TABLE_LAYOUT",
+                "warning",
+                "PDF中的统计表没有框线，无法可靠地按列读取，表中数字未采用，请对照原件录入",
+                [],
+            )
+        )
     return fmt, report
 
 

@@ -211,7 +211,7 @@ class Damage:
     merge: tuple[str, str] | None = None  # two section-三 rows printed as one (first's numbers)
     labels: str = "template"  # template, abbreviated, misspelled, split, vertical
     blanks: Mapping[str, str] = field(default_factory=dict)  # contract path -> blank printed
-    digits: str = "ascii"  # ascii, thousands (1,234), fullwidth (１２３４)
+    digits: str = "ascii"  # ascii, thousands (1,234), fullwidth (１２３４), units (12件)
     unit_10k: bool = False  # 2019 procurement amount printed in 万元, not 元
 
 
@@ -261,6 +261,8 @@ def _printed(value: Number | None, damage: Damage, path: str) -> str:
     if value is None:
         return ""
     text = f"{value:,}" if damage.digits == "thousands" else str(value)
+    if damage.digits == "units" and isinstance(value, int):
+        return f"{text}件"
     return text.translate(_FULLWIDTH) if damage.digits == "fullwidth" else text
 
 
@@ -518,8 +520,9 @@ def write_html(
     return "\n".join(parts).encode(encoding)
 
 
-def write_pdf(doc: Layout, *, white_boxes: bool = False) -> bytes:
-    """A PDF with ruled tables (reportlab, CID font STSong-Light: no font file needed)."""
+def write_pdf(doc: Layout, *, white_boxes: bool = False, ruled: bool = True) -> bytes:
+    """A PDF with ruled tables (reportlab, CID font STSong-Light: no font file needed);
+    `ruled` False draws no lines, as word processors print borderless tables."""
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -542,7 +545,9 @@ def write_pdf(doc: Layout, *, white_boxes: bool = False) -> bytes:
 
     def table(spec: Table, rows: range) -> PdfTable:
         grid = [[para(spec.rows[r][c], cell) for c in range(len(spec.widths))] for r in rows]
-        style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        style: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if ruled:
+            style.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
         for r0, c0, r1, c1 in spec.spans:  # clipped to this page's part of the table
             top, bottom = max(r0, rows.start), min(r1, rows.stop - 1)
             if top <= bottom and (top, c0) != (bottom, c1):

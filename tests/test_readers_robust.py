@@ -1,0 +1,81 @@
+"""Reports nobody has seen yet: portal markup, borderless PDF tables, text dumps with section
+四 under the wrong header. (Thousands separators, full-width digits, "12件", <br> and nested
+layout tables, split and one-character-per-line labels are in the generated corpus.)"""
+
+from __future__ import annotations
+
+from pipelines import corpus
+from pipelines import template as t
+from pipelines.parse import parse_bytes
+from pipelines.render import write_html, write_pdf, write_text
+
+CLEAN = next(c for c in corpus.CASES if c.name == "clean-2021")
+
+
+def _values(report) -> list:  # type: ignore[no-untyped-def]
+    return [
+        v
+        for section in ("proactive", "applications", "reviews_litigation")
+        for cells in getattr(report, section).values()
+        for v in cells.values()
+    ]
+
+
+def test_borderless_pdf_table_publishes_no_guessed_numbers() -> None:
+    _, report = parse_bytes(write_pdf(CLEAN.layout(), ruled=False))
+    assert all(v is None for v in _values(report))
+    rules = {f.rule for f in report.findings}
+    assert {"TABLE_LAYOUT", "COMPLETE"} <= rules
+
+
+def test_label_split_over_two_cells() -> None:
+    page = write_html(CLEAN.layout()).decode()
+    cell = "<td>①本机关不掌握相关政府信息</td>"
+    assert cell in page
+    page = page.replace(cell, "<td>①本机关不掌</td><td>握相关政府信息</td>")
+    _, report = parse_bytes(page.encode())
+    assert report.applications == CLEAN.report().applications
+
+
+def test_applicant_header_in_two_rows_with_br_and_nbsp() -> None:
+    page = write_html(CLEAN.layout()).decode()
+    page = page.replace("<td>法律服务机构</td>", "<td>法律<br>服务<br>机构</td>")
+    page = page.replace("申请人情况", "申&nbsp;请&nbsp;人&nbsp;情&nbsp;况")
+    _, report = parse_bytes(page.encode("gb18030"))
+    assert report.applications == CLEAN.report().applications
+
+
+def test_text_dump_with_section_four_under_the_wrong_header() -> None:
+    text = write_text(CLEAN.layout()).decode()
+    numbers = [
+        str(CLEAN.report().reviews_litigation[p][o]) for p in t.PROCEEDINGS for o in t.OUTCOMES
+    ]
+    row = "\t".join(numbers)
+    assert row in text
+    # The 15 numbers shifted right, under 行政诉讼.
+    shifted = text.replace(row, "\t" * 5 + row)
+    _, report = parse_bytes(shifted.encode())
+    assert report.reviews_litigation == CLEAN.report().reviews_litigation
+    header = text.replace("\n" + row, "\t" + row)  # on the line of the outcome labels
+    _, report = parse_bytes(header.encode())
+    assert report.reviews_litigation == CLEAN.report().reviews_litigation
+
+
+def test_section_four_with_a_number_missing_is_left_out_not_shifted() -> None:
+    page = write_html(CLEAN.layout()).decode()
+    last = page.rindex("<tr><td>")
+    row_end = page.index("</tr>", last)
+    cells = page[last:row_end].split("</td>")
+    page = page[:last] + "</td>".join(cells[1:]) + page[row_end:]  # 14 cells, no blank
+    _, report = parse_bytes(page.encode())
+    assert all(v is None for cells in report.reviews_litigation.values() for v in cells.values())
+    assert any(f.rule == "COMPLETE" for f in report.findings)
+
+
+def test_date_under_the_signature_in_chinese_numerals() -> None:
+    text = write_text(CLEAN.layout()).decode()
+    year = CLEAN.report().year + 1
+    chinese = "".join("〇一二三四五六七八九"[int(d)] for d in str(year))
+    dated = text.rsplit("\n", 1)[0] + f"\n{chinese}年一月二十日"
+    _, report = parse_bytes(dated.encode())
+    assert report.published_on == f"{year}-01-20"
