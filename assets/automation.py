@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 
 import dagster as dg
 
@@ -85,7 +84,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, paths: XxgkPaths) -> dg.Se
         return dg.SensorResult(skip_reason=f"收件箱没有新文件（共{len(current)}个）")
     if _busy(context.instance):
         return dg.SensorResult(skip_reason="已有运行在进行或排队，下次再处理新文件")
-    files = {f.file: f for f in scan_inbox(paths, load_registry(paths, date.today()))}
+    files = {f.file: f for f in scan_inbox(paths, load_registry(paths, paths.today()))}
     fresh = [files[n] for n in new if n in files]
     matched = [f for f in fresh if f.matched]
     for f in fresh:
@@ -125,7 +124,7 @@ def registry_sensor(context: dg.SensorEvaluationContext, paths: XxgkPaths) -> dg
         return dg.SensorResult(skip_reason="登记表没有变化")
     if _busy(context.instance):
         return dg.SensorResult(skip_reason="已有运行在进行或排队，登记表的变化下次再处理")
-    reg = load_registry(paths, date.today())
+    reg = load_registry(paths, paths.today())
     assert BODIES.name is not None and YEARS.name is not None
     partitions = [
         BODIES.build_add_request(sorted({e.body_id for e in reg.entries})),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -28,6 +29,13 @@ class XxgkPaths(dg.ConfigurableResource):
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
     fetch_max_mb: int = 50
+
+    # Run as if today were this date (YYYY-MM-DD): which years are due, the coverage ledger.
+    # Empty: today. For re-running a past day and for tests.
+    as_of: str = ""
+
+    def today(self) -> date:
+        return date.fromisoformat(self.as_of) if self.as_of else date.today()
 
     def fetch_policy(self) -> Policy:
         return Policy(

@@ -33,7 +33,7 @@ def load_registry(paths: XxgkPaths, today: date) -> Registry:
     "Registry of bodies, validated against its Table Schema and the GB/T 2260 division codes.",
 )
 def registry(context: AssetExecutionContext, paths: XxgkPaths) -> Registry:
-    reg = load_registry(paths, date.today())
+    reg = load_registry(paths, paths.today())
     added = sync_partitions(context.instance, reg)
     bodies = reg.bodies()
     context.add_output_metadata(
@@ -143,7 +143,7 @@ def raw_documents(
     inbox_files: list[inbox.InboxFile],
 ) -> list[Document]:
     collector = make_collector(paths, registry, inbox_files)
-    documents = collect_documents(collector, paths, registry.entries, date.today())
+    documents = collect_documents(collector, paths, registry.entries, paths.today())
     failed = [d for d in documents if d.error]
     ambiguous = [d for d in documents if d.note]
     by = {k: sum(d.found_by == k and d.sha256 is not None for d in documents) for k in _FOUND_BY}
@@ -252,7 +252,7 @@ def body_year_report(
 ) -> dg.MaterializeResult:
     keys = context.partition_key.keys_by_dimension  # type: ignore[attr-defined]
     body_id, year = keys["body"], int(keys["year"])
-    today = date.today()
+    today = paths.today()
     reg = load_registry(paths, today)
     entry = next((e for e in reg.entries if (e.body_id, e.year) == (body_id, year)), None)
     if entry is None:

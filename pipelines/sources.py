@@ -197,6 +197,7 @@ class Collector:
         chosen, via = page, None
         if page.format == "html" and not self.is_report(page.sha256):
             html = archive.load(self.archive_root, page.sha256)
+            failures = []
             for link in discovery.attachments(html, page.final_url):
                 try:
                     attachment = self.fetcher.fetch(
@@ -204,12 +205,17 @@ class Collector:
                         conditional=self.conditional,
                         context={**context, "via": page.final_url},
                     )
-                except FetchError:
-                    continue  # the page's own failure reason says more than a dead link
+                except FetchError as e:
+                    failures.append(f"{e.reason}：{link.url}")
+                    continue
                 if via is None or self.is_report(attachment.sha256):
                     chosen, via = attachment, url
                 if self.is_report(attachment.sha256):
                     break
+            if via is None and failures:  # the tables are in an attachment we could not get
+                return Document(
+                    *key, url, None, None, f"报告页上的附件取不到：{'；'.join(failures)}", found_by
+                )
         return _document(key, chosen, via, found_by)
 
 

@@ -175,8 +175,10 @@ def report(name: str, year: int, seed: int = 1):  # type: ignore[no-untyped-def]
 
     from pipelines import demo
 
+    # each year continues the year before (carried over, rules in force): consistent pairs
     body = demo.DemoBody("x", name, "department", (year,), "html")
-    return demo.synthetic_report(body, year, random.Random(seed), None)
+    previous = demo.synthetic_report(body, year - 1, random.Random(seed), None)
+    return demo.synthetic_report(body, year, random.Random(seed + year), previous)
 
 
 def report_html(
@@ -217,12 +219,12 @@ def listing_page(
 
 
 def report_pdf(name: str, year: int) -> bytes:
-    from test_readers_pdf_docx import DOCUMENT, _render_pdf
+    from pipelines.render import layout, write_pdf
 
-    return _render_pdf([name, f"{year}年政府信息公开工作年度报告", *DOCUMENT[2:]])
+    return write_pdf(layout(report(name, year)))
 
 
 def report_docx(name: str, year: int) -> bytes:
-    from test_readers_pdf_docx import DOCUMENT, _render_docx
+    from pipelines.render import layout, write_docx
 
-    return _render_docx([name, f"{year}年政府信息公开工作年度报告", *DOCUMENT[2:]])
+    return write_docx(layout(report(name, year)))
