@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 import pytest
 from conftest import DEMO
+from test_pipeline import digests
 
 import schemas
 from assets.definitions import ALL_ASSETS, ALL_CHECKS
@@ -40,14 +41,6 @@ def release_run(
     if raise_on_error:
         assert result.success
     return result
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def copy_corpus(tmp: Path) -> Path:
