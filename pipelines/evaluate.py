@@ -96,13 +96,15 @@ def pairs(folder: Path, expected_dir: Path) -> tuple[list[tuple[Path, Path]], li
         for p in folder.iterdir()
         if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".json"
     )
-    matched, unmatched = [], []
+    matched: list[tuple[Path, Path]] = []
+    unmatched: list[Path] = []
     for document in documents:
         expected = expected_dir / f"{document.stem}.json"
-        (matched if expected.is_file() else unmatched).append(
-            (document, expected) if expected.is_file() else document
-        )
-    return matched, unmatched  # type: ignore[return-value]
+        if expected.is_file():
+            matched.append((document, expected))
+        else:
+            unmatched.append(document)
+    return matched, unmatched
 
 
 def evaluate(folder: Path, expected_dir: Path) -> tuple[list[Result], list[Path]]:
