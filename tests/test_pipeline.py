@@ -88,6 +88,16 @@ def test_warehouse_answers_cross_agency_queries(first):
         con.execute("SELECT level, bodies FROM level_year_totals WHERE year = 2023").fetchall()
     )
     assert levels == {"city_government": 1, "department": 8}
+    summary = con.execute(
+        "SELECT sum(reviews), sum(reviews_corrected), sum(lawsuits) FROM body_year_summary"
+    ).fetchone()
+    direct = con.execute(
+        "SELECT sum(value) FILTER (WHERE proceeding = 'administrative_review' AND outcome = 'total'),"
+        " sum(value) FILTER (WHERE proceeding = 'administrative_review' AND outcome = 'corrected'),"
+        " sum(value) FILTER (WHERE proceeding <> 'administrative_review' AND outcome = 'total')"
+        " FROM reviews_litigation"
+    ).fetchone()
+    assert summary == direct
     shares = con.execute(
         "SELECT min(share_granted), max(share_granted_or_partially) FROM outcome_shares"
     ).fetchone()

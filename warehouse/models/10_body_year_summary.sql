@@ -22,13 +22,16 @@ rev AS (
     SELECT
         body_id,
         year,
-        sum(coalesce(value, 0)) FILTER (WHERE proceeding = 'administrative_review') AS reviews,
-        sum(coalesce(value, 0)) FILTER (WHERE proceeding <> 'administrative_review') AS lawsuits,
+        sum(coalesce(value, 0)) FILTER (
+            WHERE proceeding = 'administrative_review' AND outcome = 'total'
+        ) AS reviews,
         sum(coalesce(value, 0)) FILTER (
             WHERE proceeding = 'administrative_review' AND outcome = 'corrected'
-        ) AS reviews_corrected
+        ) AS reviews_corrected,
+        sum(coalesce(value, 0)) FILTER (
+            WHERE proceeding <> 'administrative_review' AND outcome = 'total'
+        ) AS lawsuits
     FROM reviews_litigation
-    WHERE outcome = 'total' OR outcome = 'corrected'
     GROUP BY body_id, year
 )
 SELECT
