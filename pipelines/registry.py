@@ -29,8 +29,8 @@ DEFAULT_FIRST_YEAR = 2019
 NO_SOURCE = "（未登记报告位置）"
 TRUE_VALUES = {"true", "1", "是"}
 _ALIAS_SPLIT = re.compile(r"[;；、\n]+")
-_BODY_ATTRS = ("name", "region_name", "region_code", "level", "parent_id", "synthetic")
-_OPTIONAL_BODY_ATTRS = ("aliases", "listing_url", "active_from", "active_to")
+_BODY_ATTRS = ("name", "region_name", "region_code", "level", "synthetic")
+_OPTIONAL_BODY_ATTRS = ("parent_id", "aliases", "listing_url", "active_from", "active_to")
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def _merge_bodies(
     rows: list[tuple[str, Entry]],
 ) -> tuple[dict[str, Entry], list[str]]:
     """One description per body: required attributes must agree on every row; optional ones
-    (aliases, listing page, active years) may be given on one row only."""
+    (parent, aliases, listing page, active years) may be given on one row only."""
     bodies: dict[str, Entry] = {}
     problems = []
     for where, e in rows:

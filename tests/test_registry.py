@@ -98,6 +98,8 @@ def test_conflicting_and_dangling_body_attributes_are_problems(tmp_path):
         "a,永安市甲局,永安市,350481,department,nobody,2023,b.pdf,,,2021,,",
         "a,永安市甲局,永安市,350481,department,nobody,,,,,2020,,",
         "b,永安市乙局,永安市,350481,department,,,c.pdf,,,,,",
+        "c,永安市丙局,永安市,350481,department,a,,,,,2022,,",
+        "c,永安市丙局,永安市,350481,department,,2023,c.pdf,,,,,",
     ]
     path = tmp_path / "r.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -106,7 +108,12 @@ def test_conflicting_and_dangling_body_attributes_are_problems(tmp_path):
     assert "「active_from」不一致：2021 / 2020" in text
     assert "上级机关「nobody」不在登记表中" in text
     assert "第5行「year」：写了报告位置却没有写统计年度" in text
-    assert {e.parent_id for e in reg.entries} == {None}
+    assert {e.parent_id for e in reg.entries if e.body_id == "a"} == {None}
+    # the parent given on the body's own row holds for its year rows too
+    assert {(e.year, e.parent_id) for e in reg.entries if e.body_id == "c"} == {
+        (2022, "a"),
+        (2023, "a"),
+    }
 
 
 def test_damaged_workbook_is_one_problem_not_a_crash(tmp_path):
