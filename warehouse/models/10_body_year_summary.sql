@@ -1,4 +1,5 @@
 -- One row per body and year: status, applications and outcomes, disputes, findings.
+-- Blank cells count as 0 (spec: BLANK_CELL); a section the document lacks gives NULL counts.
 CREATE OR REPLACE VIEW body_year_summary AS
 WITH app AS (
     SELECT
@@ -9,14 +10,15 @@ WITH app AS (
         sum(coalesce(value, 0)) FILTER (WHERE row = 'total_handled') AS handled,
         sum(coalesce(value, 0)) FILTER (WHERE row = 'granted') AS granted,
         sum(coalesce(value, 0)) FILTER (WHERE row = 'partially_granted') AS partially_granted,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'denied_%') AS denied,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'unavailable_%') AS unavailable,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'not_processed_%') AS not_processed,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'other_%') AS other_processing,
+        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'denied\_%' ESCAPE '\') AS denied,
+        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'unavailable\_%' ESCAPE '\') AS unavailable,
+        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'not\_processed\_%' ESCAPE '\') AS not_processed,
+        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'other\_%' ESCAPE '\') AS other_processing,
         sum(coalesce(value, 0)) FILTER (WHERE row = 'carried_forward') AS carried_forward
     FROM applications
     WHERE applicant = 'total'
     GROUP BY body_id, year
+    HAVING count(value) > 0
 ),
 rev AS (
     SELECT
@@ -33,6 +35,7 @@ rev AS (
         ) AS lawsuits
     FROM reviews_litigation
     GROUP BY body_id, year
+    HAVING count(value) > 0
 )
 SELECT
     r.body_id,

@@ -1,49 +1,26 @@
 -- Derived metrics per body and year (published table `metrics`; formulas documented in
--- schemas/metrics.schema.json). Computed from the published tables directly. Rates are NULL,
+-- schemas/metrics.schema.json), from the counts of body_year_summary. Rates are NULL,
 -- never 0 or NaN, where the denominator is 0: nullif() turns x/0 into NULL.
 -- Blank cells count as 0 (spec: BLANK_CELL), a missing section gives NULL.
 -- Counts are cast to BIGINT and rates to DOUBLE: the types the Table Schema declares.
 CREATE OR REPLACE VIEW metrics AS
-WITH app AS (
+WITH counts AS (
     SELECT
         body_id,
         year,
-        sum(coalesce(value, 0)) FILTER (WHERE row = 'new_received') AS applications,
-        sum(coalesce(value, 0)) FILTER (WHERE row = 'total_handled') AS handled,
-        sum(coalesce(value, 0)) FILTER (WHERE row = 'granted') AS granted,
-        sum(coalesce(value, 0)) FILTER (WHERE row = 'partially_granted') AS partially_granted,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'denied\_%' ESCAPE '\') AS denied,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'unavailable\_%' ESCAPE '\') AS unavailable,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'not\_processed\_%' ESCAPE '\') AS not_processed,
-        sum(coalesce(value, 0)) FILTER (WHERE row LIKE 'other\_%' ESCAPE '\') AS other_processing
-    FROM applications
-    WHERE applicant = 'total'
-    GROUP BY body_id, year
-    HAVING count(value) > 0  -- a section the document lacks is all NULL: its counts stay NULL
-),
-disputes AS (
-    SELECT
-        body_id,
-        year,
-        sum(coalesce(value, 0)) FILTER (
-            WHERE proceeding = 'administrative_review' AND outcome = 'total'
-        ) AS reviews,
-        sum(coalesce(value, 0)) FILTER (
-            WHERE proceeding = 'administrative_review' AND outcome = 'corrected'
-        ) AS reviews_corrected,
-        sum(coalesce(value, 0)) FILTER (
-            WHERE proceeding <> 'administrative_review' AND outcome = 'total'
-        ) AS lawsuits
-    FROM reviews_litigation
-    GROUP BY body_id, year
-    HAVING count(value) > 0
-),
-counts AS (
-    SELECT r.body_id, r.year, app.* EXCLUDE (body_id, year), disputes.* EXCLUDE (body_id, year)
-    FROM reports AS r
-    LEFT JOIN app USING (body_id, year)
-    LEFT JOIN disputes USING (body_id, year)
-    WHERE r.status IN ('parsed', 'partial')
+        new_received AS applications,
+        handled,
+        granted,
+        partially_granted,
+        denied,
+        unavailable,
+        not_processed,
+        other_processing,
+        reviews,
+        reviews_corrected,
+        lawsuits
+    FROM body_year_summary
+    WHERE status IN ('parsed', 'partial')
 )
 SELECT
     c.body_id,
