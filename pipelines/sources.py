@@ -52,12 +52,17 @@ def is_url(source: str) -> bool:
 
 
 def read_file(source: str, base_dir: Path) -> bytes:
+    """A local file named in the registry, relative to the registry's folder.
+
+    Reasons name the file as the registry does, not by its path on this server: they are
+    published, and a release must not depend on where the data office keeps its files.
+    """
     path = Path(source)
     path = path if path.is_absolute() else base_dir / path
     if not path.is_file():
-        raise SourceError(f"找不到文件：{path}")
+        raise SourceError(f"找不到文件：{source}（登记表所在目录下）")
     if path.stat().st_size > MAX_BYTES:
-        raise SourceError(f"文件过大（超过{MAX_BYTES // 1024 // 1024}MB）：{path}")
+        raise SourceError(f"文件过大（超过{MAX_BYTES // 1024 // 1024}MB）：{source}")
     return path.read_bytes()
 
 

@@ -185,3 +185,15 @@ def test_changed_input_makes_a_new_version_and_keeps_the_old_one(tmp_path):
         .fetchone()
     )
     assert value == (9.0,)
+
+
+def test_release_files_do_not_depend_on_where_the_corpus_lives(first, tmp_path):
+    """The same inputs kept in another folder give the same bytes (no server paths leak)."""
+    data, _ = first
+    corpus = tmp_path / "elsewhere" / "corpus"
+    shutil.copytree(DEMO, corpus)
+    run(tmp_path / "data", corpus / "registry.csv")
+    here = digests(data / "releases" / "latest" / "data")
+    assert digests(tmp_path / "data" / "releases" / "latest" / "data") == here
+    for csv_file in (data / "releases" / "latest" / "data").glob("*.csv"):
+        assert str(DEMO.parent) not in csv_file.read_text(encoding="utf-8-sig"), csv_file.name
