@@ -208,11 +208,15 @@ def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
             f"(错误 {r['errors']}，警告 {r['warnings']}){reason}"
         )
     cover = result.output_for_node("report_tables")["coverage"]
-    counts = {k: sum(r["status"] == k for r in cover) for k in ("received", "missing", "not_due")}
+    counts = {
+        k: sum(r["status"] == k for r in cover)
+        for k in ("received", "unreadable", "missing", "not_due")
+    }
     late = sum(r["timeliness"] == "late" for r in cover)
     lines.append(
-        f"覆盖 coverage: 已取得 {counts['received']}，缺少 {counts['missing']}，"
-        f"未到期 {counts['not_due']}，逾期 {late} (received, missing, not due, late)"
+        f"覆盖 coverage: 已取得 {counts['received']}，无法读取 {counts['unreadable']}，"
+        f"缺少 {counts['missing']}，未到期 {counts['not_due']}，逾期 {late} "
+        "(received, unreadable, missing, not due, late)"
     )
     release = result.output_for_node("release")
     new = "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"
