@@ -200,8 +200,55 @@ WRITERS: dict[str, Callable[[Layout], bytes]] = {
 }
 
 
+# PDFs whose tables have no ruling lines (WPS/Word with borders hidden): every case above in
+# both, plus the cases below, which only a borderless table makes hard. Cells left-aligned at
+# the top (Word's default) or centred across and down (as WPS tables often are).
+BORDERLESS_WRITERS: dict[str, Callable[[Layout], bytes]] = {
+    "borderless.pdf": lambda doc: write_pdf(doc, ruled=False),
+    "borderless-centred.pdf": lambda doc: write_pdf(doc, ruled=False, centred=True),
+}
+BORDERLESS_CASES: tuple[Case, ...] = (
+    # A column left empty in every row: only the header above it says it is there.
+    Case(
+        "blank-columns-2021",
+        "2021",
+        24,
+        Damage(
+            blanks=_blanks(
+                [("proactive", k, "repealed") for k in ("regulations", "normative_documents")]
+                + [
+                    ("applications", r.key, "social_welfare_organization")
+                    for r in t.application_rows("split")
+                ]
+                + [("reviews_litigation", p, "other") for p in t.PROCEEDINGS],
+                "",
+            )
+        ),
+    ),
+    Case(
+        "blank-columns-2019",
+        "2019",
+        25,
+        Damage(
+            blanks=_blanks(
+                [
+                    ("proactive", k, "change")
+                    for k in ("administrative_licensing", "other_external_services")
+                ]
+                + [
+                    ("applications", r.key, "legal_service_agency")
+                    for r in t.application_rows("single")
+                ]
+                + [("reviews_litigation", "litigation_without_review", o) for o in t.OUTCOMES],
+                "",
+            )
+        ),
+    ),
+)
+
+
 def render(case: Case, fmt: str) -> bytes:
-    return WRITERS[fmt](case.layout())
+    return {**WRITERS, **BORDERLESS_WRITERS}[fmt](case.layout())
 
 
 @dataclass

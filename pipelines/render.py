@@ -520,10 +520,13 @@ def write_html(
     return "\n".join(parts).encode(encoding)
 
 
-def write_pdf(doc: Layout, *, white_boxes: bool = False, ruled: bool = True) -> bytes:
+def write_pdf(
+    doc: Layout, *, white_boxes: bool = False, ruled: bool = True, centred: bool = False
+) -> bytes:
     """A PDF with ruled tables (reportlab, CID font STSong-Light: no font file needed);
-    `ruled` False draws no lines, as word processors print borderless tables."""
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    `ruled` False draws no lines, as word processors print borderless tables; `centred` sets
+    every cell's text in its middle, across and down, as WPS tables often are."""
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -537,7 +540,14 @@ def write_pdf(doc: Layout, *, white_boxes: bool = False, ruled: bool = True) -> 
     body = ParagraphStyle(
         "body", fontName=font, fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK"
     )
-    cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
+    cell = ParagraphStyle(
+        "cell",
+        fontName=font,
+        fontSize=7,
+        leading=9,
+        wordWrap="CJK",
+        alignment=TA_CENTER if centred else TA_LEFT,
+    )
     right = ParagraphStyle("right", fontName=font, fontSize=12, leading=20, alignment=TA_RIGHT)
 
     def para(text: str, style: ParagraphStyle) -> Paragraph:
@@ -545,7 +555,9 @@ def write_pdf(doc: Layout, *, white_boxes: bool = False, ruled: bool = True) -> 
 
     def table(spec: Table, rows: range) -> PdfTable:
         grid = [[para(spec.rows[r][c], cell) for c in range(len(spec.widths))] for r in rows]
-        style: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        style: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE" if centred else "TOP")
+        ]
         if ruled:
             style.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
         for r0, c0, r1, c1 in spec.spans:  # clipped to this page's part of the table
