@@ -13,8 +13,8 @@ from pipelines.sniff import FORMAT_LABELS, sniff
 # Bumped whenever a change can alter what is read from a document: cached parses keyed by
 # (sha256, PARSER_VERSION) are then redone.
 # 0.2: PDF and Word readers; 0.3: .doc/.wps, OCR of scans, merged and misspelled rows,
-# wrapped labels, the date under the signature.
-PARSER_VERSION = "0.3.0"
+# wrapped labels, the date under the signature; 0.4: PDF tables without ruling lines.
+PARSER_VERSION = "0.4.0"
 
 READERS = {
     "text": text.read,
@@ -56,9 +56,9 @@ def parse_bytes(data: bytes) -> tuple[str, Report]:
     report.findings.extend(check_report(report))
     if scanned:
         report.findings.extend(ocr.findings(report))
-    elif fmt == "pdf" and not any(len(row) > 1 for row in rows):
-        # No ruled table anywhere: the columns of a borderless table cannot be told apart
-        # reliably, so its numbers are not guessed.
+    elif fmt == "pdf" and (pdf.unread_tables(rows) or not any(len(row) > 1 for row in rows)):
+        # A table without ruling lines whose columns cannot be told apart reliably (or no
+        # table found at all): its numbers are not guessed.
         report.findings.append(
             Finding(
                 "TABLE_LAYOUT",
