@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import shared
 
 from pipelines import corpus
 from pipelines import template as t
@@ -93,7 +94,7 @@ def test_rows_keep_blank_cells_in_their_column_and_numbers_whole() -> None:
     assert values[3] == ""  # the blank stays in 社会公益组织, the numbers right of it keep theirs
     # Value columns keep their number down the table, whatever the labels of the row.
     table = [r for r in rows if len(r) > 7 and not is_value(r[0].text)]  # section 三
-    assert len(table) == len(secret and case.report().applications)
+    assert len(table) == len(case.report().applications)  # every row of section 三
     assert len({c.location.rsplit(" ", 1)[1] for r in table for c in r[-7:]}) == 7
     # A multi-digit number is one cell, never split or merged with its neighbour.
     received = case.report().applications["new_received"]
@@ -173,3 +174,12 @@ def test_ruled_tables_are_read_as_before() -> None:
     assert pdf_reader.unread_tables(rows) == []
     _, report = parse_bytes(corpus.render(case, "pdf"))
     assert report.to_contract()["applications"] == corpus.expected(case).contract["applications"]
+
+
+def test_numbers_in_running_text_are_not_a_table() -> None:
+    """The real Huaian report: its paragraphs hold figures between spaces ("复议 351 件")
+    and lines ending in a number; none of that is taken for a borderless table."""
+    source = shared("fixtures", "real", "huaian-city-government-2024.pdf")
+    rows = pdf_reader.read(source.read_bytes())
+    assert pdf_reader.unread_tables(rows) == []
+    assert "TABLE_LAYOUT" not in {f.rule for f in parse_bytes(source.read_bytes())[1].findings}

@@ -354,12 +354,15 @@ def _visual(
     first = len(words)
     while first > 0 and words[first - 1].value:
         first -= 1
+    if 0 < first < len(words) and words[first].x0 - words[first - 1].x1 < 0.6 * size:
+        first = len(words)  # a number a space after its words is part of a sentence
     return _Visual(number, top, bottom, size, words, first, in_margin)
 
 
 def _borderless(lines: list[_Visual]) -> _Grid:
     grid = _Grid()
-    for n, band in enumerate(_bands(lines), start=1):
+    parts = [part for band in _bands(lines) for part in _parts(band, lines)]
+    for n, band in enumerate(parts, start=1):
         table = _table(band, lines)
         if table is None:
             if _looks_like_table(band, lines):
@@ -368,11 +371,11 @@ def _borderless(lines: list[_Visual]) -> _Grid:
                     grid.unread.setdefault(row.page, []).append((row.top, row.bottom))
             continue
         counters: Counter[int] = Counter()
-        for parts, cells in table:
-            counters[parts.page] += 1
-            block = _GridRow(parts.top, n, counters[parts.page], cells)
-            boxes = [(w.x0, w.top, w.x1, w.bottom) for w in parts.words]
-            grid.rows.setdefault(parts.page, []).append(_PlacedRow(block, boxes))
+        for row, cells in table:
+            counters[row.page] += 1
+            block = _GridRow(row.top, n, counters[row.page], cells)
+            boxes = [(w.x0, w.top, w.x1, w.bottom) for w in row.words]
+            grid.rows.setdefault(row.page, []).append(_PlacedRow(block, boxes))
     return grid
 
 
@@ -409,6 +412,51 @@ def _interrupts(line: _Visual, start: float, size: float) -> bool:
     return line.x1 > start and not (line.in_margin and abs(line.size - size) > 0.5)
 
 
+def _parts(band: _Band, lines: list[_Visual]) -> list[_Band]:
+    """The band cut where a line between its rows is the header of the table's next part: it
+    has words right of the label column, or under the headings of the part above
+    (信息内容 本年处理决定数量, which ends before numbers set at the right of wide cells)."""
+    edge = _label_edge(band, lines)
+    heads = [w for line in band.header for w in line.words if w.x0 > edge]
+    rows = set(band.rows)
+    parts = [_Band(band.size, band.header, band.rows[:1])]
+    for a, b in pairwise(band.rows):
+        between = [lines[i] for i in range(a + 1, b) if i not in rows]
+        if any(
+            w.x0 > edge or any(w.overlaps(h.x0, h.x1) for h in heads)
+            for line in between
+            for w in line.words
+        ):
+            parts.append(_Band(band.size, _header_block(between, lines[b]), [b]))
+        else:
+            parts[-1].rows.append(b)
+    return parts
+
+
+def _label_edge(band: _Band, lines: list[_Visual]) -> float:
+    """Where the label column ends: its words in the rows and in the label lines right
+    against the rows (labels centred over two lines leave the line of numbers bare)."""
+    edge = _labels_end(band, lines)
+    values = [w.x0 for i in band.rows for w in lines[i].values if w.x0 > edge]
+    start = min(values, default=edge)
+    rows = set(band.rows)
+    near = [
+        w.x1
+        for i in _fragments(band, lines, start)
+        if any(j in rows and _gap(lines[i], lines[j]) <= band.size for j in (i - 1, i + 1))
+        for w in lines[i].words
+    ]
+    return max([edge, *near])
+
+
+def _labels_end(band: _Band, lines: list[_Visual]) -> float:
+    """Where the labels printed on the rows' own lines end (-inf: no row shows its label)."""
+    labelled = [lines[i] for i in band.rows if lines[i].first_value > 0]
+    return max(
+        (w.x1 for row in labelled for w in row.words[: row.first_value]), default=float("-inf")
+    )
+
+
 def _header_block(pending: list[_Visual], first: _Visual) -> list[_Visual]:
     """The lines printed right above a table's first row in its font size, top to bottom."""
     block: list[_Visual] = []
@@ -436,8 +484,8 @@ def _table(band: _Band, lines: list[_Visual]) -> list[tuple[_Parts, list[tuple[i
     columns cannot be told apart with confidence."""
     # The label column ends where the labels of rows with a label end; a line whose numbers
     # all stand left of that is part of a label.
+    edge = _labels_end(band, lines)
     labelled = [lines[i] for i in band.rows if lines[i].first_value > 0]
-    edge = max((w.x1 for row in labelled for w in row.words[: row.first_value]), default=-1e9)
     if any(w.x0 <= edge for row in labelled for w in row.values):
         return None  # a label reaching past numbers of another row: columns not in line
     rows = [i for i in band.rows if any(w.x0 > edge for w in lines[i].values)]
@@ -498,14 +546,15 @@ def _columns(band: _Band, lines: list[_Visual]) -> list[tuple[float, float]] | N
         )
         if min(spreads) > tolerance:
             return None  # neither left, right nor centre aligned: a value out of line
-    # Where the label column ends: its words in the rows and in the label lines around them.
-    labels = [w.x1 for row in rows for w in row.words if w.x1 <= columns[0][0]]
-    labels += [w.x1 for i in _fragments(band, lines, columns[0][0]) for w in lines[i].words]
-    label_edge = max((x for x in labels if x <= columns[0][0]), default=float("-inf"))
-    blanks = _header_columns(band, columns, label_edge - tolerance)
+    blanks = _header_columns(band, columns, _label_edge(band, lines) - tolerance)
     if blanks is None:
         return None
     return sorted(columns + blanks)
+
+
+def _gap(a: _Visual, b: _Visual) -> float:
+    """The space between two lines of one page (negative where they overlap)."""
+    return max(a.top - b.bottom, b.top - a.bottom)
 
 
 def _header_columns(
@@ -528,8 +577,6 @@ def _header_columns(
         words = [w for w in line.words if w.x0 >= label_edge]
         if not words:
             continue  # a label-column line (a wrapped corner cell): no say about columns
-        if not any(sum(w.overlaps(*c) for c in columns) == 1 for w in words):
-            break  # a title or heading above the table's own header
         for w in words:
             if sum(w.overlaps(*c) for c in columns) > 1:
                 continue
@@ -545,16 +592,19 @@ def _header_columns(
     if not stacks:
         return None  # nothing names the columns
     stacks.sort()
-    under = [[c for c in columns if st[0] < c[1] and c[0] < st[1]] for st in stacks]
-    if any(len(u) > 1 for u in under):
-        return None  # one heading over two columns of values
-    for x0, x1 in columns:
-        if sum(st[0] < x1 and x0 < st[1] for st in stacks) != 1:
-            return None  # a column of values without its own heading, or under two
+    under = _under(stacks, columns, max(1.0, 0.25 * band.size))
+    if under is None:
+        return None
     # A heading over no values is a blank column when it reaches down as far as the top of
-    # a neighbouring column's heading (one with values, or itself a blank column); a heading
-    # above both its neighbours spans them.
-    accepted = [bool(u) for u in under]
+    # a neighbouring column's heading (one with values, or itself a blank column); one whose
+    # words all stand above the headings beside it is a title or a group heading over them
+    # (第二十条第（一）项 centred over the table): no column.
+    n = len(stacks)
+    above = [
+        not under[i] and n > 1 and all(st[2] > stacks[j][3] for j in (i - 1, i + 1) if 0 <= j < n)
+        for i, st in enumerate(stacks)
+    ]
+    accepted = [u or a for u, a in zip(under, above, strict=True)]
     changed = True
     while changed:
         changed = False
@@ -566,7 +616,59 @@ def _header_columns(
                 accepted[i] = changed = True
     if not all(accepted):
         return None
-    return [(st[0], st[1]) for st, u in zip(stacks, under, strict=True) if not u]
+    return [
+        (st[0], st[1]) for st, u, a in zip(stacks, under, above, strict=True) if not u and not a
+    ]
+
+
+def _under(
+    stacks: list[list[float]], columns: list[tuple[float, float]], tolerance: float
+) -> list[bool] | None:
+    """Which headings have a column of values under them; None unless every column of
+    values sits under exactly one heading, the same one however the cells are aligned.
+
+    A heading and its numbers need not overlap (a heading set left, its numbers right), so
+    each way of aligning a cell gives each heading a stretch of the line: from its left end to
+    the next heading's (set left), from the previous heading's right end to its own (set
+    right), between the middles of the gaps to its neighbours (centred), or itself
+    (overlapping). Every way that fits all columns must give the same headings."""
+    n = len(stacks)
+    # The outer stretches reach no further than the next one in (a single heading: anywhere,
+    # as there is no other heading its values could be taken for).
+    far = 1e9
+    left_end = stacks[0][1] - (stacks[1][1] - stacks[0][1]) if n > 1 else -far
+    right_end = stacks[-1][0] + (stacks[-1][0] - stacks[-2][0]) if n > 1 else far
+    middles = [(a[1] + b[0]) / 2 for a, b in pairwise(stacks)]
+    first, last = (stacks[0][0] + stacks[0][1]) / 2, (stacks[-1][0] + stacks[-1][1]) / 2
+    middles = [2 * first - middles[0] if middles else -far, *middles]
+    middles.append(2 * last - middles[-1] if n > 1 else far)
+    ways = [
+        [(st[0], st[1]) for st in stacks],
+        [
+            (st[0] - tolerance, stacks[i + 1][0] if i + 1 < n else right_end)
+            for i, st in enumerate(stacks)
+        ],
+        [(stacks[i - 1][1] if i else left_end, st[1] + tolerance) for i, st in enumerate(stacks)],
+        [(middles[i], middles[i + 1]) for i in range(n)],
+    ]
+    fits: set[tuple[int, ...]] = set()
+    for j, stretches in enumerate(ways):
+        found = []
+        for x0, x1 in columns:
+            if j == 0:  # overlapping
+                hit = [i for i, (a, b) in enumerate(stretches) if a < x1 and x0 < b]
+            else:
+                hit = [i for i, (a, b) in enumerate(stretches) if a <= x0 and x1 <= b]
+            if len(hit) != 1:
+                break
+            found.append(hit[0])
+        else:
+            if len(set(found)) == len(found):
+                fits.add(tuple(found))
+    if len(fits) != 1:
+        return None  # no heading over a column, one over two, or the ways disagree
+    taken = set(fits.pop())
+    return [i in taken for i in range(n)]
 
 
 def _row_groups(
@@ -586,15 +688,18 @@ def _row_groups(
     close = 0.6 * row_gap if row_gap is not None else 0.5 * size
     chains: list[list[int]] = []  # lines of numbers closer together than rows are
     for i in band.rows:
+        last = chains[-1][-1] if chains else -1
+        beside = last == i - 1 and lines[last].page == lines[i].page
         if (
-            chains
-            and chains[-1][-1] == i - 1
-            and lines[i - 1].page == lines[i].page
-            and lines[i].top - lines[i - 1].bottom < close
+            beside
+            and lines[i].top - lines[last].bottom < close
+            and len(band.values(lines[i])) != len(band.values(lines[last]))
         ):
             chains[-1].append(i)
-        else:
-            chains.append([i])
+            continue
+        if beside and lines[i].first_value == 0 and _wrapped([last, i], band, lines, columns):
+            return None  # the ends of wrapped numbers, or a row without a label: cannot tell
+        chains.append([i])
     groups: list[_Parts] = []
     for chain in chains:
         if len(chain) > 1 and not _wrapped(chain, band, lines, columns):
@@ -634,28 +739,35 @@ def _wrapped(
 
 
 def _fragments(band: _Band, lines: list[_Visual], start: float) -> list[int]:
-    """Lines in the table's label column around and between its rows: wrapped labels."""
+    """Lines in the table's label column around and between its rows: wrapped labels. A
+    line under the table's headings (the header of the next part) is not one."""
+    heads = (
+        [w for h in band.header for w in h.words if w.x0 > band.edge + band.size]
+        if band.edge > float("-inf")
+        else []
+    )
+
+    def label_line(line: _Visual, row: _Visual) -> bool:
+        return (
+            line.page == row.page
+            and abs(line.size - band.size) <= 0.5
+            and line.x1 <= start
+            and not any(w.overlaps(h.x0, h.x1) for w in line.words for h in heads)
+        )
+
     first, last = band.rows[0], band.rows[-1]
     out = []
     i = first - 1
-    while i >= 0 and _label_line(lines[i], lines[first], start, band.size):
+    while i >= 0 and label_line(lines[i], lines[first]):
         out.insert(0, i)
         i -= 1
     rows = set(band.rows)
-    out += [
-        i
-        for i in range(first + 1, last)
-        if i not in rows and _label_line(lines[i], lines[i], start, band.size)
-    ]
+    out += [i for i in range(first + 1, last) if i not in rows and label_line(lines[i], lines[i])]
     i = last + 1
-    while i < len(lines) and _label_line(lines[i], lines[last], start, band.size):
+    while i < len(lines) and label_line(lines[i], lines[last]):
         out.append(i)
         i += 1
     return out
-
-
-def _label_line(line: _Visual, row: _Visual, start: float, size: float) -> bool:
-    return line.page == row.page and abs(line.size - size) <= 0.5 and line.x1 <= start
 
 
 def _owner(
