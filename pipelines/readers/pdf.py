@@ -563,13 +563,13 @@ def _header_columns(
     """Check the value columns against the header above them and return the columns it names
     that hold no value in any row (blank throughout); None when the two do not agree.
 
-    The header is read upwards from the line above the first row, as long as its lines name
-    single value columns. Each column's heading words stack up (a wrapped heading: 结果维 /
-    持); a word over two stacks or two columns of values is a group heading (法人或其他组织,
-    行政诉讼). Every column of values must sit under exactly one stack. A stack over no values
-    is a column left blank in every row only if it reaches down into the header rows of a
-    neighbouring column, as a column heading does; anything else (a title, a note) means the
-    layout is not certain.
+    The header lines above the first row are read upwards. Each column's heading words stack
+    up (a wrapped heading: 结果维 / 持); a word over two stacks or two columns of values is a
+    group heading (法人或其他组织, 行政诉讼). Every column of values must sit under exactly one
+    stack (`_under`). A stack over no values is a column left blank in every row if it
+    reaches down into the header rows of a neighbouring column, as a column heading does, and
+    a title if it stands above both its neighbours; anything else means the layout is not
+    certain.
     """
     stacks: list[list[float]] = []  # x0, x1, lowest and highest header line (0: the bottom)
     level = 0
