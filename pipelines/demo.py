@@ -102,10 +102,7 @@ def synthetic_report(
 
     reviews: dict[str, dict[str, int | None]] = {}
     for p in t.PROCEEDINGS:
-        cells = {
-            o: rng.choice([0, 0, rng.randint(0, 4)])
-            for o in ("upheld", "corrected", "other", "pending")
-        }
+        cells = {o: rng.choice([0, 0, rng.randint(0, 4)]) for o in t.OUTCOME_PARTS}
         reviews[p] = {**cells, "total": sum(cells.values())}
     return Report(body.name, year, "2021", proactive, apps, reviews)
 

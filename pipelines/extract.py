@@ -548,7 +548,7 @@ def _derive_zero_parts(report: Report) -> None:
         ("applications", key, cells, t.APPLICANT_PARTS, "total")
         for key, cells in report.applications.items()
     ] + [
-        ("reviews_litigation", key, cells, ("upheld", "corrected", "other", "pending"), "total")
+        ("reviews_litigation", key, cells, t.OUTCOME_PARTS, "total")
         for key, cells in report.reviews_litigation.items()
     ]
     derived: list[str] = []

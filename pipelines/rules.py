@@ -110,7 +110,7 @@ def _outcome_sum(report: Report) -> Iterable[Finding]:
 def _review_totals(report: Report) -> Iterable[Finding]:
     for proceeding, label in t.PROCEEDINGS.items():
         cells = report.reviews_litigation[proceeding]
-        parts = sum(_v(cells[o]) for o in ("upheld", "corrected", "other", "pending"))
+        parts = sum(_v(cells[o]) for o in t.OUTCOME_PARTS)
         if _v(cells["total"]) != parts:
             yield Finding(
                 "T4_TOTAL",

@@ -240,6 +240,7 @@ OUTCOMES: dict[str, str] = {
     "pending": "尚未审结",
     "total": "总计",
 }
+OUTCOME_PARTS = tuple(k for k in OUTCOMES if k != "total")
 
 SECTIONS: dict[str, str] = {
     "proactive": "二、主动公开政府信息情况",
