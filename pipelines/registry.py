@@ -339,7 +339,3 @@ def _entries(
                 seen.add((body.body_id, year))
                 out.append(replace(body, parent_id=parent, year=year, source="", registered=False))
     return out
-
-
-def registry_digest(data: bytes) -> str:
-    return sha256(data)
