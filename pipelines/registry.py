@@ -178,11 +178,6 @@ def read_xlsx(data: bytes) -> Sheet:
     return _normalise(header, body, list(range(first_line, first_line + len(body))), where)
 
 
-def read_rows(data: bytes) -> Rows:
-    """CSV rows as text, keyed by field name (kept for callers that only want the rows)."""
-    return read_csv(data).rows
-
-
 def is_xlsx(path: Path, data: bytes) -> bool:
     return data.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm")
 
