@@ -197,3 +197,14 @@ def test_release_files_do_not_depend_on_where_the_corpus_lives(first, tmp_path):
     assert digests(tmp_path / "data" / "releases" / "latest" / "data") == here
     for csv_file in (data / "releases" / "latest" / "data").glob("*.csv"):
         assert str(DEMO.parent) not in csv_file.read_text(encoding="utf-8-sig"), csv_file.name
+
+
+def test_demo_release_data_files_equal_the_recorded_digests(first):
+    """The demo release is a regression oracle: refactors keep every data file byte for byte."""
+    data, _ = first
+    recorded = {}
+    for line in (DEMO.parent / "tests" / "data" / "demo-release.sha256").read_text().splitlines():
+        if line and not line.startswith("#"):
+            digest, name = line.split()
+            recorded[name] = digest
+    assert digests(data / "releases" / "latest" / "data") == recorded
