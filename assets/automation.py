@@ -16,7 +16,7 @@ import dagster as dg
 from assets.partitions import BODIES, YEARS
 from assets.resources import XxgkPaths
 from assets.sources import load_registry, scan_inbox
-from pipelines import inbox
+from pipelines.collect import inbox
 
 JOB = "xxgk_pipeline"
 TIMEZONE = "Asia/Shanghai"

@@ -6,9 +6,9 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.inbox import InboxFile
-from pipelines.registry import Registry
-from pipelines.rules import RULES
+from pipelines.collect.inbox import InboxFile
+from pipelines.read.rules import RULES
+from pipelines.registry.load import Registry
 from warehouse.ddl import to_arrow
 from warehouse.validate import validate_tables
 

@@ -9,8 +9,8 @@ from pydantic import Field
 
 from assets.metadata import md_table
 from assets.resources import XxgkPaths
-from pipelines.parse import PARSER_VERSION
-from pipelines.registry import Registry
+from pipelines.read.document import PARSER_VERSION
+from pipelines.registry.load import Registry
 from publish.release import make_release
 from publish.versioning import AUTO, VersionRefused
 

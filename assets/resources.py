@@ -7,9 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.fetch import Policy
-from pipelines.registry import DEFAULT_FIRST_YEAR
-from xxgk import settings
+from pipelines import datadir
+from pipelines.collect.fetch import Policy
+from pipelines.registry.load import DEFAULT_FIRST_YEAR
 
 
 class XxgkPaths(dg.ConfigurableResource):
@@ -84,4 +84,4 @@ class XxgkPaths(dg.ConfigurableResource):
 
 
 def default_paths() -> XxgkPaths:
-    return XxgkPaths(data_dir=str(settings.data_dir()), registry=str(settings.registry_path()))
+    return XxgkPaths(data_dir=str(datadir.data_dir()), registry=str(datadir.registry_path()))

@@ -10,14 +10,14 @@ from pydantic import Field
 from assets.metadata import md_table
 from assets.partitions import BODY_YEAR, sync_partitions
 from assets.resources import XxgkPaths
-from pipelines import archive, coverage, inbox
-from pipelines import registry as registry_mod
-from pipelines.fetch import Fetcher
-from pipelines.parse import PARSER_VERSION
-from pipelines.parsing import cached_parse, reads_as_report, title_of
-from pipelines.registry import Entry, Registry
-from pipelines.sources import Collector, Document, InboxDocument
-from pipelines.tables import STATUS_LABELS, ReportInput, build
+from pipelines.collect import archive, inbox, ledger
+from pipelines.collect.collector import Collector, Document, InboxDocument
+from pipelines.collect.fetch import Fetcher
+from pipelines.read.cache import cached_parse, reads_as_report, title_of
+from pipelines.read.document import PARSER_VERSION
+from pipelines.registry import load as registry_mod
+from pipelines.registry.load import Entry, Registry
+from pipelines.tables.rows import STATUS_LABELS, ReportInput, build
 
 _NONE = "无 none"
 
@@ -126,7 +126,7 @@ def collect_documents(
     collector: Collector, paths: XxgkPaths, entries: list[Entry], today: date
 ) -> list[Document]:
     documents = collector.collect_all(entries, today)
-    return coverage.observe(paths.coverage_ledger, documents, today)
+    return ledger.observe(paths.coverage_ledger, documents, today)
 
 
 @dg.asset(

@@ -6,7 +6,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from assets.metadata import md_table
-from pipelines.tables import STATUS_LABELS, ReportInput, build
+from pipelines.tables.rows import STATUS_LABELS, ReportInput, build
 
 
 @dg.asset(

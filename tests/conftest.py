@@ -55,10 +55,10 @@ def check_reads_as_rendered(case: Any, fmt: str, *, sniffed: str, location: str)
     """Parse one generated corpus document and check it against what was rendered: every
     cell, the publication date, each cell's location, the findings its damage must give, and
     arithmetic findings exactly those of the printed numbers (none invented, none hidden)."""
-    from pipelines import corpus
-    from pipelines.parse import parse_bytes
-    from pipelines.report import Report
-    from pipelines.rules import check_arithmetic
+    from pipelines.read.document import parse_bytes
+    from pipelines.read.report import Report
+    from pipelines.read.rules import check_arithmetic
+    from testkit import corpus
 
     want = corpus.expected(case)
     got_format, report = parse_bytes(corpus.render(case, fmt))

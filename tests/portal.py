@@ -173,7 +173,7 @@ def report(name: str, year: int, seed: int = 1):  # type: ignore[no-untyped-def]
     """A consistent synthetic report of the 2021 template (numbers invented)."""
     import random
 
-    from pipelines import demo
+    from testkit import demo
 
     # each year continues the year before (carried over, rules in force): consistent pairs
     body = demo.DemoBody("x", name, "department", (year,), "html")
@@ -184,7 +184,7 @@ def report(name: str, year: int, seed: int = 1):  # type: ignore[no-untyped-def]
 def report_html(
     name: str, year: int, *, published_on: str | None = None, encoding: str = "utf-8"
 ) -> bytes:
-    from pipelines.render import to_html
+    from testkit.render import to_html
 
     preamble = f"发布日期：{published_on}" if published_on else ""
     return to_html(report(name, year), preamble=preamble, charset=encoding).encode(encoding)
@@ -219,12 +219,12 @@ def listing_page(
 
 
 def report_pdf(name: str, year: int) -> bytes:
-    from pipelines.render import layout, write_pdf
+    from testkit.render import layout, write_pdf
 
     return write_pdf(layout(report(name, year)))
 
 
 def report_docx(name: str, year: int) -> bytes:
-    from pipelines.render import layout, write_docx
+    from testkit.render import layout, write_docx
 
     return write_docx(layout(report(name, year)))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
-from pipelines import template as t
-from pipelines.parse import parse_bytes
-from pipelines.report import NotAReport
+from pipelines.read import template as t
+from pipelines.read.document import parse_bytes
+from pipelines.read.report import NotAReport
 
 
 def run_parse(path: Path) -> subprocess.CompletedProcess[str]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import check_reads_as_rendered
 
-from pipelines import corpus
-from pipelines.parse import parse_bytes
-from pipelines.readers.doc import soffice
-from pipelines.render import in_10k
+from pipelines.read.document import parse_bytes
+from pipelines.read.readers.doc import soffice
+from testkit import corpus
+from testkit.render import in_10k
 
 SNIFFED = {"txt": "text", "pdf": "pdf", "docx": "docx", "doc": "doc"}
 LOCATION = {

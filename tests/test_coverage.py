@@ -26,7 +26,7 @@ from portal import (
 from assets.definitions import ALL_ASSETS, ALL_CHECKS, PARTITIONED_ASSETS
 from assets.partitions import body_year_key
 from assets.resources import XxgkPaths
-from pipelines import coverage
+from pipelines.tables import coverage
 
 NORMAL = 28
 TITLE = "{}{}年政府信息公开工作年度报告"

@@ -1,4 +1,4 @@
-"""The committed demo corpus is exactly what `pipelines.demo` generates, clearly synthetic."""
+"""The committed demo corpus is exactly what `testkit.demo` generates, clearly synthetic."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import csv
 
 from conftest import DEMO, SEED
 
-from pipelines import demo
+from testkit import demo
 
 
 def test_committed_demo_equals_generated(tmp_path):

@@ -7,7 +7,7 @@ import re
 
 from conftest import shared
 
-from pipelines import corpus
+from testkit import corpus
 from xxgk.cli import main
 
 CASES = [c for c in corpus.CASES if c.name in ("clean-2021", "blanks-2019")]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from portal import Portal, Route, serve
 
-from pipelines import archive
-from pipelines.fetch import (
+from pipelines.collect import archive
+from pipelines.collect.fetch import (
     Fetcher,
     FetchError,
     Policy,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.fetch import Fetcher, FetchError, Policy
+from pipelines.collect.fetch import Fetcher, FetchError, Policy
 
 PDF = b"%PDF-1.4\n" + b"1" * 500 + b"\n%%EOF\n"
 POLICY = Policy(connect_timeout=2, read_timeout=2, retries=2, backoff=0.01, min_interval=0)

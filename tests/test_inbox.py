@@ -13,8 +13,9 @@ from portal import report_html
 from assets.automation import inbox_sensor
 from assets.definitions import ALL_ASSETS, ALL_CHECKS
 from assets.resources import XxgkPaths
-from pipelines import archive, inbox, registry
-from pipelines.parsing import title_of
+from pipelines.collect import archive, inbox
+from pipelines.read.cache import title_of
+from pipelines.registry import load as registry
 
 HEADER = "body_id,name,region_name,region_code,level,parent_id,year,source,synthetic,aliases\n"
 ROWS = (

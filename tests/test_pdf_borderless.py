@@ -10,12 +10,12 @@ import re
 import pytest
 from conftest import check_reads_as_rendered, shared
 
-from pipelines import corpus
-from pipelines import template as t
-from pipelines.cells import is_value
-from pipelines.parse import parse_bytes
-from pipelines.readers import pdf as pdf_reader
-from pipelines.render import Layout, Table, write_pdf
+from pipelines.read import template as t
+from pipelines.read.document import parse_bytes
+from pipelines.read.readers import pdf as pdf_reader
+from pipelines.read.values import is_value
+from testkit import corpus
+from testkit.render import Layout, Table, write_pdf
 
 CELL = re.compile(r"^第(\d+)页 表\d+ 第\d+行 第\d+列$")
 CASES = corpus.CASES + corpus.BORDERLESS_CASES

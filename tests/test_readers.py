@@ -6,12 +6,12 @@ import random
 
 import pytest
 
-from pipelines import demo
-from pipelines.cells import live
-from pipelines.parse import parse_bytes
-from pipelines.readers import html, text
-from pipelines.render import to_html, to_text
-from pipelines.sniff import sniff
+from pipelines.files import sniff
+from pipelines.read.document import parse_bytes
+from pipelines.read.readers import html, text
+from pipelines.read.values import live
+from testkit import demo
+from testkit.render import to_html, to_text
 
 
 def synthetic(seed: int = 7):

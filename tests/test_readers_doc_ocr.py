@@ -10,12 +10,13 @@ import shutil
 import pytest
 from PIL import Image
 
-from pipelines import corpus, ocr
-from pipelines.bench import scanned
-from pipelines.evaluate import compare
-from pipelines.parse import parse_bytes
-from pipelines.readers import doc
-from pipelines.report import NotAReport
+from pipelines.read import ocr
+from pipelines.read.document import parse_bytes
+from pipelines.read.evaluate import compare
+from pipelines.read.readers import doc
+from pipelines.read.report import NotAReport
+from testkit import corpus
+from testkit.bench import scanned
 
 needs_soffice = pytest.mark.skipif(doc.soffice() is None, reason="LibreOffice not installed")
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim not installed")

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import template as t
-from pipelines.grid import Cell, clean
-from pipelines.parse import parse_bytes
-from pipelines.readers import docx as docx_reader
-from pipelines.readers import pdf as pdf_reader
-from pipelines.render import Layout, Table, write_docx, write_pdf
-from pipelines.report import NotAReport
+from pipelines.read import template as t
+from pipelines.read.document import parse_bytes
+from pipelines.read.grid import Cell, clean
+from pipelines.read.readers import docx as docx_reader
+from pipelines.read.readers import pdf as pdf_reader
+from pipelines.read.report import NotAReport
+from testkit.render import Layout, Table, write_docx, write_pdf
 
 AGENCY = "南山县人民政府"
 SHARED = Path(__file__).parents[1].parent / "shared" / "fixtures"

@@ -5,10 +5,10 @@ test_pdf_borderless.py.)"""
 
 from __future__ import annotations
 
-from pipelines import corpus
-from pipelines import template as t
-from pipelines.parse import parse_bytes
-from pipelines.render import write_html, write_text
+from pipelines.read import template as t
+from pipelines.read.document import parse_bytes
+from testkit import corpus
+from testkit.render import write_html, write_text
 
 CLEAN = next(c for c in corpus.CASES if c.name == "clean-2021")
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import openpyxl
 
-from pipelines import regions, registry
-from pipelines.tables import same_body
+from pipelines.registry import load as registry
+from pipelines.registry import regions
+from pipelines.tables.rows import same_body
 
 HEADER = [
     "body_id", "name", "region_name", "region_code", "level", "parent_id", "year", "source",

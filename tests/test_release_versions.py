@@ -110,7 +110,7 @@ def test_each_release_records_its_exact_inputs(sequence):
     inputs = json.loads((data / "releases" / "1.1.0" / "inputs.json").read_text(encoding="utf-8"))
     registry_bytes = (corpus / "registry.csv").read_bytes()
     assert inputs["registry_sha256"] == hashlib.sha256(registry_bytes).hexdigest()
-    from pipelines.parse import PARSER_VERSION
+    from pipelines.read.document import PARSER_VERSION
 
     assert inputs["parser_version"] == PARSER_VERSION
     assert inputs["schema_fingerprint"] == versioning.fingerprint(

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from pipelines import demo
-from pipelines.report import Report
-from pipelines.rules import check_arithmetic, check_years
+from pipelines.read.report import Report
+from pipelines.read.rules import check_arithmetic, check_years
+from testkit import demo
 
 
 def consistent(seed: int = 3) -> Report:

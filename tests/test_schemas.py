@@ -7,8 +7,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import schemas
-from pipelines import template as t
-from pipelines.rules import RULES
+from pipelines.read import template as t
+from pipelines.read.rules import RULES
 from publish import docs
 from publish.export import BOM, export_table
 from warehouse.ddl import DUCKDB_TYPES, create_table, to_arrow

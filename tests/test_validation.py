@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines import registry
+from pipelines.registry import load as registry
 from warehouse.ddl import to_arrow
 from warehouse.validate import validate_tables
 

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _registry_check(file: Path) -> int:
     """Every problem of a registry (CSV or Excel) with its sheet, line and column."""
-    from pipelines import registry
+    from pipelines.registry import load as registry
 
     if not file.is_file():
         return _fail(f"找不到登记表：{file}", EXIT_FAILED)
@@ -108,8 +108,8 @@ def _fail(message: str, code: int) -> int:
 
 
 def _parse(file: Path, *, as_json: bool) -> int:
-    from pipelines.parse import parse_bytes
-    from pipelines.report import NotAReport
+    from pipelines.read.document import parse_bytes
+    from pipelines.read.report import NotAReport
 
     try:
         data = file.read_bytes()
@@ -131,7 +131,7 @@ def _parse(file: Path, *, as_json: bool) -> int:
 
 
 def _eval(folder: Path, expected: Path) -> int:
-    from pipelines import evaluate
+    from pipelines.read import evaluate
 
     for d in (folder, expected):
         if not d.is_dir():
@@ -142,9 +142,9 @@ def _eval(folder: Path, expected: Path) -> int:
 
 
 def _bench(real: Path | None, repeat: int, formats: list[str]) -> int:
-    from pipelines import bench
-    from pipelines.ocr import available
-    from pipelines.readers.doc import soffice
+    from pipelines.read.ocr import available
+    from pipelines.read.readers.doc import soffice
+    from testkit import bench
 
     skipped = {"doc": soffice() is None, "scan.pdf": not available()}
     for fmt in [f for f in formats if skipped.get(f)]:
@@ -161,6 +161,7 @@ def _bench(real: Path | None, repeat: int, formats: list[str]) -> int:
 
 
 def _configure(data_dir: Path | None, registry: Path | None) -> None:
+    from pipelines import datadir
     from xxgk import settings
 
     if data_dir is not None:
@@ -169,7 +170,7 @@ def _configure(data_dir: Path | None, registry: Path | None) -> None:
         if not registry.is_file():
             raise SystemExit(_fail(f"找不到登记表：{registry}", EXIT_FAILED))
         os.environ["XXGK_REGISTRY"] = str(registry.resolve())
-    os.environ["DAGSTER_HOME"] = str(settings.dagster_home(settings.data_dir()))
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home(datadir.data_dir()))
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
@@ -191,7 +192,7 @@ def _run(bump: str, force: bool) -> int:
 
 
 def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
-    from pipelines.tables import STATUS_LABELS
+    from pipelines.tables.rows import STATUS_LABELS
 
     if not result.success:
         failures = [
@@ -231,10 +232,10 @@ def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _serve(data_dir: Path | None, port: int) -> int:
+    from pipelines import datadir
     from publish import serve
-    from xxgk import settings
 
-    releases = (data_dir.resolve() if data_dir else settings.data_dir()) / "releases"
+    releases = (data_dir.resolve() if data_dir else datadir.data_dir()) / "releases"
     if not releases.is_dir():
         return _fail(f"还没有发布目录：{releases}（先运行 xxgk run）", EXIT_FAILED)
     running = serve.server(releases, port=port)
@@ -266,10 +267,11 @@ def _ui(host: str, port: str) -> int:
 
 
 def _demo_corpus(seed_text: Path) -> int:
-    from pipelines import demo
+    from pipelines.datadir import DEMO_DIR
+    from testkit import demo
 
-    written = demo.write(demo.DEMO_DIR, seed_text.read_bytes())
-    print(f"wrote {len(written)} files under {demo.DEMO_DIR}")
+    written = demo.write(DEMO_DIR, seed_text.read_bytes())
+    print(f"wrote {len(written)} files under {DEMO_DIR}")
     return 0
 
 

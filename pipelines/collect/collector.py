@@ -1,0 +1,237 @@
+"""Collecting documents: for every registry entry, the document that is its report.
+
+Where a report comes from, in order:
+1. the inbox: a file the data office received by other means and dropped there;
+2. the registry's `source`: a local file, or a URL (a report page whose tables are only in an
+   attachment gets the attachment);
+3. the body's listing page (`listing_url`): the link whose title names the year.
+Every failure becomes a reason a clerk understands; the other entries go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pipelines.collect import archive, discovery
+from pipelines.collect.fetch import Fetched, Fetcher, FetchError
+from pipelines.registry.load import NO_SOURCE, Entry
+
+MAX_BYTES = 50 * 1024 * 1024  # no annual report is larger; a bigger body is a wrong link
+MAX_LISTING_PAGES = 5  # a listing paginated further back than this is old history
+WORKERS = 8  # documents collected at once (the fetcher limits each host on its own)
+
+
+@dataclass(frozen=True)
+class Document:
+    body_id: str
+    year: int
+    source: str  # where the report was found: path, URL, inbox file, or where it was looked for
+    sha256: str | None
+    bytes: int | None
+    error: str | None = None  # why the document could not be had, in Chinese
+    found_by: str | None = None  # registry, discovery, inbox
+    final_url: str | None = None  # after redirects
+    via: str | None = None  # the report page an attachment was linked from
+    note: str | None = None  # discovery: several candidates, which one was taken
+    not_modified: bool = False  # answered 304: the archived copy is current
+    checked_on: str | None = None  # date of this collection (YYYY-MM-DD)
+    first_seen: str | None = None  # date a document was first had for this body and year
+    looked_since: str | None = None  # date this body and year were first looked for online
+
+
+class SourceError(Exception):
+    pass
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def read_file(source: str, base_dir: Path) -> bytes:
+    """A local file named in the registry, relative to the registry's folder.
+
+    Reasons name the file as the registry does, not by its path on this server: they are
+    published, and a release must not depend on where the data office keeps its files.
+    """
+    path = Path(source)
+    path = path if path.is_absolute() else base_dir / path
+    if not path.is_file():
+        raise SourceError(f"找不到文件：{source}（登记表所在目录下）")
+    if path.stat().st_size > MAX_BYTES:
+        raise SourceError(f"文件过大（超过{MAX_BYTES // 1024 // 1024}MB）：{source}")
+    return path.read_bytes()
+
+
+def collect(entry: Entry, base_dir: Path, archive_root: Path) -> Document:
+    """One registry entry with a local file into the archive; failures become a reason."""
+    try:
+        data = read_file(entry.source, base_dir)
+    except SourceError as e:
+        return Document(entry.body_id, entry.year, entry.source, None, None, str(e), "registry")
+    digest = archive.store(archive_root, data)
+    archive.record(
+        archive_root,
+        {
+            "event": "local_file",
+            "sha256": digest,
+            "source": entry.source,
+            "body_id": entry.body_id,
+            "year": entry.year,
+            "bytes": len(data),
+            "collected_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    )
+    return Document(entry.body_id, entry.year, entry.source, digest, len(data), found_by="registry")
+
+
+@dataclass
+class Listing:
+    """What a listing page (and the pages after it) showed."""
+
+    url: str
+    found: dict[int, list[discovery.Link]] = field(default_factory=dict)
+    pages: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class InboxDocument:
+    file: str
+    sha256: str
+    bytes: int
+
+
+@dataclass
+class Collector:
+    """Collects many entries; `is_report(sha256)` tells whether an archived document reads as
+    an annual report (the parse cache answers, so nothing is parsed twice)."""
+
+    base_dir: Path
+    archive_root: Path
+    fetcher: Fetcher
+    is_report: Callable[[str], bool]
+    inbox: dict[tuple[str, int], InboxDocument] = field(default_factory=dict)
+    conditional: bool = True  # False: download again even if the server says unchanged
+    listings: dict[str, Listing] = field(default_factory=dict)
+    # every registered body's names: a link naming another body is never taken for this one
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def collect_all(self, entries: list[Entry], today: date) -> list[Document]:
+        names = self.names or {e.body_id: e.names for e in entries}
+        wanted = {
+            e.listing_url
+            for e in entries
+            if e.listing_url and not e.source and (e.body_id, e.year) not in self.inbox
+        }
+        with ThreadPoolExecutor(WORKERS) as pool:
+            for listing in pool.map(self.read_listing, sorted(wanted)):
+                self.listings[listing.url] = listing
+            documents = list(pool.map(lambda e: self.collect(e, names), entries))
+        return [replace(d, checked_on=today.isoformat()) for d in documents]
+
+    def collect(self, entry: Entry, names: dict[str, tuple[str, ...]]) -> Document:
+        key = (entry.body_id, entry.year)
+        if key in self.inbox:
+            item = self.inbox[key]
+            return Document(*key, f"收件箱：{item.file}", item.sha256, item.bytes, found_by="inbox")
+        context = {"body_id": entry.body_id, "year": entry.year}
+        if entry.source and not is_url(entry.source):
+            return collect(entry, self.base_dir, self.archive_root)
+        if entry.source:
+            return self._from_url(entry, entry.source, "registry", context)
+        if not entry.listing_url:
+            return Document(
+                *key,
+                NO_SOURCE,
+                None,
+                None,
+                "登记表中没有该年度报告的位置，也没有年报栏目网址（listing_url），收件箱中也没有",
+            )
+        listing = self.listings.get(entry.listing_url) or self.read_listing(entry.listing_url)
+        if listing.error:
+            return Document(
+                *key, entry.listing_url, None, None, f"年报栏目页取不到：{listing.error}"
+            )
+        others = tuple(n for body, ns in names.items() if body != entry.body_id for n in ns)
+        chosen = discovery.pick(listing.found, entry.year, entry.names, others)
+        if chosen.chosen is None:
+            years = "、".join(str(y) for y in sorted(listing.found)) or "无"
+            reason = (
+                f"年报栏目（共{listing.pages}页）中没有找到{entry.year}年的年度报告"
+                f"（栏目中找到的年度：{years}）"
+            )
+            return Document(*key, entry.listing_url, None, None, reason, "discovery")
+        document = self._from_url(entry, chosen.chosen.url, "discovery", context)
+        return replace(document, note=chosen.note)
+
+    def read_listing(self, url: str) -> Listing:
+        """The listing page and up to MAX_LISTING_PAGES-1 pages after it (下一页)."""
+        listing = Listing(url)
+        page_url: str | None = url
+        seen: set[str] = set()
+        while page_url and page_url not in seen and listing.pages < MAX_LISTING_PAGES:
+            seen.add(page_url)
+            try:
+                fetched = self.fetcher.fetch(
+                    page_url, conditional=self.conditional, context={"role": "listing"}
+                )
+            except FetchError as e:
+                if listing.pages == 0:
+                    listing.error = f"{e.reason}：{page_url}"
+                break  # the pages already read stand
+            listing.pages += 1
+            page_links = discovery.links(archive.load(self.archive_root, fetched.sha256), page_url)
+            for year, found in discovery.reports_by_year(page_links).items():
+                group = listing.found.setdefault(year, [])
+                group += [f for f in found if all(f.url != g.url for g in group)]
+            page_url = discovery.next_page(page_links)
+        return listing
+
+    def _from_url(self, entry: Entry, url: str, found_by: str, context: dict) -> Document:
+        """A report URL: the document itself, or — for a page without the tables — its
+        first PDF/Word attachment that reads as a report."""
+        key = (entry.body_id, entry.year)
+        try:
+            page = self.fetcher.fetch(url, conditional=self.conditional, context=context)
+        except FetchError as e:
+            return Document(*key, url, None, None, f"{e.reason}：{url}", found_by)
+        chosen, via = page, None
+        if page.format == "html" and not self.is_report(page.sha256):
+            html = archive.load(self.archive_root, page.sha256)
+            failures = []
+            for link in discovery.attachments(html, page.final_url):
+                try:
+                    attachment = self.fetcher.fetch(
+                        link.url,
+                        conditional=self.conditional,
+                        context={**context, "via": page.final_url},
+                    )
+                except FetchError as e:
+                    failures.append(f"{e.reason}：{link.url}")
+                    continue
+                if via is None or self.is_report(attachment.sha256):
+                    chosen, via = attachment, url
+                if self.is_report(attachment.sha256):
+                    break
+            if via is None and failures:  # the tables are in an attachment we could not get
+                return Document(
+                    *key, url, None, None, f"报告页上的附件取不到：{'；'.join(failures)}", found_by
+                )
+        return _document(key, chosen, via, found_by)
+
+
+def _document(key: tuple[str, int], f: Fetched, via: str | None, found_by: str) -> Document:
+    return Document(
+        *key,
+        f.url,
+        f.sha256,
+        f.bytes,
+        found_by=found_by,
+        final_url=f.final_url,
+        via=via,
+        not_modified=f.not_modified,
+    )

@@ -1,0 +1,58 @@
+"""The collect-time ledger: per body and year, when xxgk first looked for the report online and
+when it first had a document (data dir `state/coverage/<body_id>.json`).
+
+Coverage reads it to tell a late report from one xxgk only started looking for late.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipelines.collect.collector import Document, is_url
+from pipelines.datadir import atomic_write
+
+
+def watched(document: Document) -> str | None:
+    """How a document is watched: online (the date it was found tells timeliness), inbox (the
+    date it was received), or not at all (a local file of the registry)."""
+    if document.found_by == "inbox":
+        return "inbox"
+    if document.found_by == "discovery" or is_url(document.source):
+        return "online"
+    return None
+
+
+def observe(root: Path, documents: list[Document], today: date) -> list[Document]:
+    """Fill first_seen / looked_since from the ledger and record this collection in it."""
+    by_body: dict[str, list[int]] = {}
+    for i, d in enumerate(documents):
+        by_body.setdefault(d.body_id, []).append(i)
+    out = list(documents)
+    for body_id, indexes in by_body.items():
+        path = root / f"{body_id}.json"
+        ledger: dict[str, dict[str, Any]] = (
+            json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        )
+        changed = False
+        for i in indexes:
+            d = documents[i]
+            how = watched(d)
+            if how is None:
+                continue
+            seen = ledger.setdefault(str(d.year), {})
+            before = dict(seen)
+            if how == "online":
+                seen.setdefault("looked_since", today.isoformat())
+            if d.sha256 is not None:
+                seen.setdefault("first_seen", today.isoformat())
+            changed |= seen != before
+            out[i] = replace(
+                d, first_seen=seen.get("first_seen"), looked_since=seen.get("looked_since")
+            )
+        if changed:
+            atomic_write(path, json.dumps(ledger, sort_keys=True, indent=1))
+    return out

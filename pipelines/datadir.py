@@ -1,0 +1,110 @@
+"""Where xxgk keeps what it generates, and the one way it writes a file.
+
+Every path under the data directory (`./data` by default, `XXGK_DATA_DIR` or `--data-dir` to
+move it) is named here. Every file is written through `atomic_path`: into a temporary name
+beside the target, then renamed over it, so a reader never sees half a file and a crash leaves
+the previous version in place. Temporary names carry the process and thread, so parallel
+writers never share one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_DIR = ROOT / "demo"  # the embedded demo corpus: the registry used when none is given
+DEFAULT_DATA_DIR = "data"
+TMP_SUFFIX = ".tmp"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("XXGK_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def registry_path() -> Path:
+    return Path(os.environ.get("XXGK_REGISTRY", str(DEMO_DIR / "registry.csv"))).resolve()
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """The layout of one data directory (the README's "Where outputs go" table)."""
+
+    root: Path
+
+    @property
+    def archive(self) -> Path:
+        """raw/: every document's exact bytes by sha256, and where each came from."""
+        return self.root / "raw"
+
+    @property
+    def parse_cache(self) -> Path:
+        """parsed/<parser version>/: each document read once per parser version."""
+        return self.root / "parsed"
+
+    @property
+    def inbox(self) -> Path:
+        """inbox/: reports the data office received by other means."""
+        return self.root / "inbox"
+
+    @property
+    def fetch_state(self) -> Path:
+        """state/fetch/: ETag / Last-Modified of every URL fetched (conditional requests)."""
+        return self.root / "state" / "fetch"
+
+    @property
+    def coverage_ledger(self) -> Path:
+        """state/coverage/: when each body and year was first looked for and first found."""
+        return self.root / "state" / "coverage"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse" / "xxgk.duckdb"
+
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+
+def temporary(target: Path) -> Path:
+    """A temporary name beside `target`, unique to this process and thread."""
+    return target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}{TMP_SUFFIX}")
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to build `target` in (a file, a symlink, a database); on success
+    it is renamed over `target`, on failure removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary(target)
+    _remove(tmp)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def atomic_write(target: Path, data: bytes | str) -> None:
+    with atomic_path(target) as tmp:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8")
+        else:
+            tmp.write_bytes(data)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,52 @@
+"""What a file is: its identity (sha256 of the exact bytes) and its format, read from the bytes
+(portals mislabel files and content types), and the largest file xxgk takes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+# No annual report is larger; a bigger body is a wrong link or a hostile file.
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+# Portals often serve a bare fragment (`<p>…</p><table>…`) with no <html> around it.
+_HTML_TAG = re.compile(rb"<(?:html|body|head|meta|table|tr|td|p|div|span|br|h[1-6])[\s>/]", re.I)
+
+FORMAT_LABELS = {
+    "text": "纯文本",
+    "html": "网页",
+    "pdf": "PDF",
+    "docx": "Word（.docx）",
+    "doc": "Word/WPS（.doc/.wps）",
+    "xlsx": "Excel",
+    "image": "图片",
+    "empty": "空文件",
+    "binary": "无法识别的二进制文件",
+}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sniff(data: bytes) -> str:
+    head = data[:4096]
+    if not data.strip():
+        return "empty"
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:65536]:
+            return "docx"
+        if b"xl/" in data[:65536]:
+            return "xlsx"
+        return "binary"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        return "image"
+    if b"\x00" in head:
+        return "binary"
+    if head.lstrip().lower().startswith(b"<!doctype html") or _HTML_TAG.search(head):
+        return "html"
+    return "text"

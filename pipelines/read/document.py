@@ -1,0 +1,79 @@
+"""Bytes of one document → a checked `Report`, or `NotAReport` with a reason for a clerk."""
+
+from __future__ import annotations
+
+from pipelines.files import FORMAT_LABELS, sniff
+from pipelines.read import ocr
+from pipelines.read.extract import extract
+from pipelines.read.grid import Row
+from pipelines.read.readers import doc, docx, html, pdf, text
+from pipelines.read.report import Finding, NotAReport, Report
+from pipelines.read.rules import check_report
+
+# Bumped whenever a change can alter what is read from a document: cached parses keyed by
+# (sha256, PARSER_VERSION) are then redone.
+# 0.2: PDF and Word readers; 0.3: .doc/.wps, OCR of scans, merged and misspelled rows,
+# wrapped labels, the date under the signature; 0.4: PDF tables without ruling lines.
+PARSER_VERSION = "0.4.0"
+
+READERS = {
+    "text": text.read,
+    "html": html.read,
+    "pdf": pdf.read,
+    "docx": docx.read,
+    "doc": doc.read,
+}
+
+
+def parse_bytes(data: bytes) -> tuple[str, Report]:
+    """Return the sniffed format and the report; raise NotAReport for unreadable input."""
+    fmt = sniff(data)
+    if fmt == "empty":
+        raise NotAReport("EMPTY_FILE", "文件是空的（0字节或只有空白）")
+    reader = READERS.get(fmt)
+    if reader is None:
+        if fmt in ("binary", "image", "xlsx"):
+            raise NotAReport(
+                "NOT_A_DOCUMENT",
+                f"文件是{FORMAT_LABELS[fmt]}，不是年度报告的网页、PDF、Word或文本文件",
+            )
+        raise NotAReport("UNSUPPORTED_FORMAT", f"暂不支持读取{FORMAT_LABELS[fmt]}格式的报告")
+    scanned = False
+    try:
+        rows = reader(data)
+    except NotAReport as refused:
+        if refused.rule != "SCANNED_DOCUMENT":
+            raise
+        rows, scanned = _ocr(data), True
+    try:
+        report = extract(rows, exact_cells=fmt != "text")
+    except NotAReport as e:
+        if scanned:
+            raise NotAReport(
+                "SCANNED_DOCUMENT", "扫描件（没有文字层），OCR也未能识别出年度报告的统计表，未读取"
+            ) from e
+        raise
+    report.findings.extend(check_report(report))
+    if scanned:
+        report.findings.extend(ocr.findings(report))
+    elif fmt == "pdf" and (pdf.unread_tables(rows) or not any(len(row) > 1 for row in rows)):
+        # A table without ruling lines whose columns cannot be told apart reliably (or no
+        # table found at all): its numbers are not guessed.
+        report.findings.append(
+            Finding(
+                "TABLE_LAYOUT",
+                "warning",
+                "PDF中的统计表没有框线，无法可靠地按列读取，表中数字未采用，请对照原件录入",
+                [],
+            )
+        )
+    return fmt, report
+
+
+def _ocr(data: bytes) -> list[Row]:
+    if not ocr.available():
+        raise NotAReport(
+            "SCANNED_DOCUMENT",
+            "扫描件（没有文字层），需要OCR识别；本机未安装tesseract中文识别（make system），未读取",
+        )
+    return ocr.read(data)

@@ -1,0 +1,281 @@
+"""Scanned PDFs (no text layer): pages rendered at 300 dpi (pypdfium2), words recognised by
+tesseract (Debian `tesseract-ocr` + `tesseract-ocr-chi-sim`, `--psm 4`, word boxes as TSV),
+table cells cut along the ruling lines found in the image.
+
+Every cell read this way is located "OCR 第p页 表t 第r行 第c列" and the report gets an
+OCR_DERIVED warning listing them; the template's arithmetic is the cross-check, and a report
+whose OCR numbers fail it gets an OCR_CHECK_FAILED error: it never looks clean.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from pipelines.read.grid import Cell, Row, clean
+from pipelines.read.report import Finding, NotAReport, Report
+
+DPI = 300
+TIMEOUT_SECONDS = 120  # per page; a clean A4 page takes 3–6 s on one core
+_MIN_LINE = DPI // 3  # px: a ruling line is at least 1/3 inch long; a character stroke is less
+_DARK = 160  # grey level below which a pixel is ink
+_RULE_FILL = 0.9  # share of a band's height a column separator covers
+# What tesseract reads for digits in a value cell: letters of the same shape.
+_DIGIT_LOOKALIKES = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "|": "1"}
+)
+_NUMBER_LIKE = re.compile(r"^[\dOoDlIi|,.]+$")
+# Specks left where the ruling lines were erased, read as quotes and full stops.
+_SPECKS = "\"'“”‘’。.,，·`"
+_DASHES = frozenset({"一", "—", "-", "_", "~", "～"})  # chi_sim reads a printed dash as 一
+
+
+@cache
+def available() -> bool:
+    """tesseract with the simplified-Chinese model is installed."""
+    if shutil.which("tesseract") is None:
+        return False
+    langs = subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30
+    ).stdout.split()
+    return "chi_sim" in langs
+
+
+def read(data: bytes) -> list[Row]:
+    import pypdfium2 as pdfium
+
+    rows: list[Row] = []
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for number in range(1, len(pdf) + 1):
+            image = pdf[number - 1].render(scale=DPI / 72, grayscale=True).to_pil()
+            grey = np.asarray(image.convert("L"))
+            tables = _tables(grey < _DARK)
+            # Without its ruling lines tesseract reads a table's numbers; with them it
+            # takes the rules for text and drops most digits.
+            words = _words(Image.fromarray(_erase_rules(grey, tables)))
+            rows += page_rows(number, tables, words)
+    finally:
+        pdf.close()
+    return rows
+
+
+@dataclass
+class Word:
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+    line: tuple[int, int, int]  # tesseract's block, paragraph, line
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
+
+
+def _words(image: Image.Image) -> list[Word]:
+    with tempfile.TemporaryDirectory(prefix="xxgk-ocr-") as tmp:
+        path = Path(tmp) / "page.png"
+        image.save(path)
+        try:
+            out = subprocess.run(
+                ["tesseract", str(path), "stdout", "-l", "chi_sim", "--psm", "4", "tsv"],
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one core, same result every run
+            )
+        except subprocess.TimeoutExpired:
+            raise NotAReport(
+                "SCANNED_DOCUMENT", f"扫描件OCR识别超时（每页{TIMEOUT_SECONDS}秒），未读取"
+            ) from None
+    words = []
+    lines = out.stdout.decode("utf-8", "replace").splitlines()
+    header = lines[0].split("\t") if lines else []
+    for line in lines[1:]:
+        # Not csv: a word may be a lone quotation mark.
+        r = dict(zip(header, line.split("\t"), strict=False))
+        text = (r.get("text") or "").strip()
+        if r.get("level") != "5" or not text:
+            continue
+        left, top = int(r["left"]), int(r["top"])
+        words.append(
+            Word(
+                text,
+                left,
+                top,
+                left + int(r["width"]),
+                top + int(r["height"]),
+                (int(r["block_num"]), int(r["par_num"]), int(r["line_num"])),
+            )
+        )
+    return words
+
+
+# ---------------------------------------------------------------- ruling lines → cells
+
+
+@dataclass
+class _Table:
+    top: int
+    bottom: int
+    left: int
+    right: int
+    bands: list[tuple[int, int, list[int]]]  # (top, bottom, column separators)
+
+
+def _horizontal_lines(dark: np.ndarray) -> list[tuple[int, int, int]]:
+    """(y, x0, x1) of every horizontal ruling line (runs of ink at least _MIN_LINE long)."""
+    sums = np.cumsum(np.pad(dark, ((0, 0), (1, 0))).astype(np.int32), axis=1)
+    run = (sums[:, _MIN_LINE:] - sums[:, :-_MIN_LINE]) == _MIN_LINE  # run starting at x
+    lines: list[tuple[int, int, int]] = []
+    for y in np.flatnonzero(run.any(axis=1)):
+        xs = np.flatnonzero(run[y])
+        x0, x1 = int(xs[0]), int(xs[-1]) + _MIN_LINE
+        if lines and y - lines[-1][0] <= 4:  # the same line, a few pixels thick
+            _, a, b = lines[-1]
+            lines[-1] = (int(y), min(a, x0), max(b, x1))
+        else:
+            lines.append((int(y), x0, x1))
+    return lines
+
+
+def _separators(dark: np.ndarray, top: int, bottom: int, left: int, right: int) -> list[int]:
+    """x of the vertical rules that cross the band from `top` to `bottom`."""
+    inner = dark[top + 3 : bottom - 2, max(0, left - 3) : right + 4]
+    if inner.shape[0] < 4:
+        return []
+    covered = np.flatnonzero(inner.mean(axis=0) >= _RULE_FILL)
+    xs: list[int] = []
+    for x in covered:
+        x = int(x) + max(0, left - 3)
+        if xs and x - xs[-1] <= 4:
+            xs[-1] = x
+        else:
+            xs.append(x)
+    return xs
+
+
+def _tables(dark: np.ndarray) -> list[_Table]:
+    """Runs of horizontal lines joined by vertical rules: the page's ruled tables."""
+    tables: list[_Table] = []
+    lines = _horizontal_lines(dark)
+    for (y0, a0, b0), (y1, a1, b1) in pairwise(lines):
+        left, right = min(a0, a1), max(b0, b1)
+        seps = _separators(dark, y0, y1, left, right)
+        if len(seps) < 2:
+            continue  # nothing ruled between these lines: text between two tables
+        if tables and tables[-1].bottom == y0:
+            table = tables[-1]
+            table.left, table.right = min(table.left, left), max(table.right, right)
+        else:
+            table = _Table(y0, y0, left, right, [])
+            tables.append(table)
+        table.bottom = y1
+        table.bands.append((y0, y1, seps))
+    return tables
+
+
+def _join(words: list[Word]) -> str:
+    """Words in reading order: lines top to bottom, words left to right, no spaces (Chinese
+    and numbers; tesseract splits both at random)."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: min(w.top for w in ws))
+    return clean("".join(w.text for ws in ordered for w in sorted(ws, key=lambda w: w.left)))
+
+
+def _value(text: str) -> str:
+    """A value cell as printed: digits that tesseract read as look-alike letters restored."""
+    text = text.strip(_SPECKS) or text
+    if text in _DASHES:
+        return "—"
+    if _NUMBER_LIKE.match(text) and (any(ch.isdigit() for ch in text) or len(text) == 1):
+        return text.translate(_DIGIT_LOOKALIKES)
+    return text
+
+
+def _erase_rules(grey: np.ndarray, tables: list[_Table]) -> np.ndarray:
+    page = grey.copy()
+    for t in tables:
+        for top, bottom, seps in t.bands:
+            for y in (top, bottom):
+                page[max(0, y - 4) : y + 5, max(0, t.left - 4) : t.right + 5] = 255
+            for x in seps:
+                page[top : bottom + 1, max(0, x - 4) : x + 5] = 255
+    return page
+
+
+def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]:
+    """The page's tables (cell by cell) and its text lines outside them, top to bottom."""
+    blocks: list[tuple[int, Row]] = []
+    placed: set[int] = set()
+    for t_no, table in enumerate(tables, start=1):
+        for r_no, (top, bottom, seps) in enumerate(table.bands, start=1):
+            cells: Row = []
+            for c_no, (x0, x1) in enumerate(pairwise(seps), start=1):
+                inside = [
+                    i
+                    for i, w in enumerate(words)
+                    if x0 < w.centre[0] < x1 and top < w.centre[1] < bottom
+                ]
+                placed.update(inside)
+                text = _value(_join([words[i] for i in inside]))
+                cells.append(Cell(text, f"OCR 第{number}页 表{t_no} 第{r_no}行 第{c_no}列"))
+            blocks.append((top, cells))
+    outside: dict[tuple[int, int, int], list[Word]] = {}
+    for i, w in enumerate(words):
+        in_table = any(
+            t.left <= w.centre[0] <= t.right and t.top <= w.centre[1] <= t.bottom for t in tables
+        )
+        if i not in placed and not in_table:
+            outside.setdefault(w.line, []).append(w)
+    lines = sorted(outside.values(), key=lambda ws: min(w.top for w in ws))
+    for n, ws in enumerate(lines, start=1):
+        text = _join(ws)
+        if text:
+            blocks.append((min(w.top for w in ws), [Cell(text, f"OCR 第{number}页 第{n}行")]))
+    blocks.sort(key=lambda b: b[0])
+    return [row for _, row in blocks]
+
+
+# ---------------------------------------------------------------- findings
+
+
+ARITHMETIC = ("T3_ROW_TOTAL", "T3_BALANCE", "T3_OUTCOME_SUM", "T4_TOTAL", "NON_NEGATIVE")
+
+
+def findings(report: Report) -> list[Finding]:
+    """Every OCR-derived cell named; the arithmetic as the cross-check of what OCR read."""
+    cells = [p for p, loc in report.locations.items() if loc.startswith("OCR")]
+    out = [
+        Finding(
+            "OCR_DERIVED",
+            "warning",
+            f"本报告是扫描件，{len(cells)}个数字由OCR从图像识别，发布前请对照原件核对",
+            cells,
+        )
+    ]
+    failed = [f for f in report.findings if f.rule in ARITHMETIC or f.rule == "COMPLETE"]
+    if failed:
+        out.append(
+            Finding(
+                "OCR_CHECK_FAILED",
+                "error",
+                f"OCR识别的数字有{len(failed)}处未通过勾稽校验或缺失，可能识别有误，"
+                "必须对照原件人工核对",
+                sorted({c for f in failed for c in f.cells}),
+            )
+        )
+    return out

@@ -1,0 +1,90 @@
+"""Word 97–2003 (.doc) and WPS (.wps): converted to .docx by LibreOffice headless (Debian
+`libreoffice-writer-nogui`, installed by `make system`), then read by the DOCX reader.
+
+Each conversion runs in its own temporary directory with its own LibreOffice profile
+(`-env:UserInstallation`), so parallel runs never share a profile lock, and within a time
+bound: the whole process group is killed when it hangs on a damaged file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pipelines.read.grid import Row
+from pipelines.read.readers import docx
+from pipelines.read.report import NotAReport
+
+TIMEOUT_SECONDS = 120  # a first start creates the profile (~3 s); a big report converts in ~2 s
+
+
+def read(data: bytes) -> list[Row]:
+    return docx.read(to_docx(data))
+
+
+def to_docx(data: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    return convert(data, ".doc", "docx:MS Word 2007 XML", timeout=timeout)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(data: bytes, suffix: str, target: str, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """`data` (a file ending in `suffix`) converted by LibreOffice to `target` ("ext:Filter")."""
+    program = soffice()
+    if program is None:
+        raise NotAReport(
+            "UNSUPPORTED_FORMAT",
+            "旧版Word/WPS文件（.doc/.wps）需要LibreOffice转换，本机未安装"
+            "（运行 make system 安装 libreoffice-writer-nogui）",
+        )
+    with tempfile.TemporaryDirectory(prefix="xxgk-doc-") as tmp:
+        work = Path(tmp)
+        source = work / f"report{suffix}"  # LibreOffice detects .doc and .wps from the content
+        source.write_bytes(data)
+        command = [
+            program,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
+        _run(command, timeout, env={**os.environ, "HOME": tmp})
+        converted = work / "out" / f"report.{target.split(':')[0]}"
+        if not converted.is_file() or converted.stat().st_size == 0:
+            raise NotAReport(
+                "UNREADABLE_DOCUMENT",
+                "Word/WPS文件（.doc/.wps）无法转换，文件可能已损坏或不是Word文档",
+            )
+        return converted.read_bytes()
+
+
+def _run(command: list[str], timeout: float, env: dict[str, str]) -> None:
+    # A new session: on a timeout the whole group (soffice and soffice.bin) is killed.
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
+    )
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise NotAReport(
+            "UNREADABLE_DOCUMENT",
+            f"Word/WPS文件（.doc/.wps）转换超时（{timeout:.0f}秒），文件可能已损坏",
+        ) from None

@@ -1,0 +1,89 @@
+"""Word (.docx): paragraphs and tables in document order, merged cells expanded.
+
+python-docx returns a merged cell at every grid position it covers, as the same `w:tc`
+element: the first position is the cell, the others are marked `spanned`.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from pipelines.read.grid import Cell, Row, clean
+from pipelines.read.report import NotAReport
+
+_P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+
+
+def read(data: bytes) -> list[Row]:
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as exc:  # a damaged zip or XML part: a reason for the clerk, not a trace
+        raise NotAReport(
+            "UNREADABLE_DOCUMENT",
+            f"Word文件已损坏或格式不正确，无法读取（{type(exc).__name__}）",
+        ) from exc
+    walker = _Walker()
+    walker.walk(document.element.body, document)
+    return walker.rows
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.tables = 0
+        self.paragraphs = 0
+
+    def walk(self, container: Any, parent: Any) -> None:
+        """Emit the paragraphs and tables of a body, cell or content control in order."""
+        for child in container.iterchildren():
+            if child.tag == _P:
+                text = clean(Paragraph(child, parent).text)
+                if text:
+                    self.paragraphs += 1
+                    self.rows.append([Cell(text, f"第{self.paragraphs}段")])
+            elif child.tag == _TBL:
+                table = Table(child, parent)
+                if child.find(f".//{_TBL}") is not None:
+                    self.unwrap(table)
+                else:
+                    self.tables += 1
+                    self.rows.extend(_table_rows(table, self.tables))
+            elif child.tag == _SDT:
+                content = child.find(_SDT_CONTENT)
+                if content is not None:
+                    self.walk(content, parent)
+
+    def unwrap(self, table: Table) -> None:
+        """A layout table holding the real tables: read its cells' content in order."""
+        seen: set[Any] = set()
+        for row in table.rows:
+            for cell in row.cells:
+                if cell._tc not in seen:
+                    seen.add(cell._tc)
+                    self.walk(cell._tc, cell)
+
+
+def _table_rows(table: Table, number: int) -> list[Row]:
+    origins: dict[Any, Cell] = {}  # w:tc element -> the cell where it first appeared
+    rows: list[Row] = []
+    for r, row in enumerate(table.rows, start=1):
+        # Word lets a row start after the first grid column.
+        cells: Row = [
+            Cell("", f"表{number} 第{r}行 第{c}列") for c in range(1, row.grid_cols_before + 1)
+        ]
+        for cell in row.cells:
+            first = origins.get(cell._tc)
+            if first is None:
+                first = Cell(clean(cell.text), f"表{number} 第{r}行 第{len(cells) + 1}列")
+                origins[cell._tc] = first
+                cells.append(first)
+            else:
+                cells.append(Cell(first.text, first.location, spanned=True))
+        rows.append(cells)
+    return rows

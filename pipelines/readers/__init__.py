@@ -1,1 +1,0 @@
-"""One reader per format: bytes in, a grid of cells out (see `pipelines.grid`)."""

@@ -1,0 +1,194 @@
+"""From registry entries, documents and parse outcomes to the published tables (as rows).
+
+Column names come from `schemas/`; every registry entry gives one `reports` row, whatever
+happened to its document, so every input appears in the output with its status.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pipelines.collect.collector import Document
+from pipelines.read.cache import Outcome
+from pipelines.read.document import PARSER_VERSION
+from pipelines.read.report import Finding, Report
+from pipelines.read.rules import check_years, contract_paths
+from pipelines.registry.load import Entry
+from pipelines.tables import coverage
+
+Rows = list[dict[str, Any]]
+
+STATUS_LABELS = {
+    "parsed": "已读取",
+    "partial": "部分读取",
+    "failed": "无法读取",
+    "missing": "未取得文件",
+}
+
+
+@dataclass
+class ReportInput:
+    entry: Entry
+    document: Document
+    outcome: Outcome | None  # None when the document could not be had
+
+
+def build(inputs: list[ReportInput]) -> dict[str, Rows]:
+    """All published tables; rows in input order (writers sort by primary key)."""
+    cross_year = _cross_year_findings(inputs)
+    tables: dict[str, Rows] = defaultdict(list)
+    bodies: dict[str, Entry] = {}
+    for item in inputs:
+        e = item.entry
+        bodies.setdefault(e.body_id, e)
+        findings, status, reason, report = _assess(item)
+        findings += cross_year.get((e.body_id, e.year), [])
+        key = {"body_id": e.body_id, "year": e.year}
+        outcome = item.outcome
+        tables["reports"].append(
+            {
+                **key,
+                "agency_printed": report.agency if report else None,
+                "template": report.template if report else None,
+                "status": status,
+                "status_reason": reason,
+                "source": item.document.source or e.source,
+                "source_format": outcome.source_format if outcome else None,
+                "sha256": item.document.sha256,
+                "bytes": item.document.bytes,
+                "parser_version": outcome.parser_version if outcome else PARSER_VERSION,
+                "published_on": _date(report.published_on) if report else None,
+                "errors": sum(f.severity == "error" for f in findings),
+                "warnings": sum(f.severity == "warning" for f in findings),
+                "synthetic": e.synthetic,
+            }
+        )
+        for n, f in enumerate(findings, start=1):
+            tables["findings"].append(
+                {
+                    **key,
+                    "finding_no": n,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "cells": ";".join(f.cells) or None,
+                }
+            )
+        if report is not None:
+            _cells(report, key, tables)
+    tables["bodies"] = [
+        {
+            "body_id": b.body_id,
+            "name": b.name,
+            "region_name": b.region_name,
+            "region_code": b.region_code,
+            "level": b.level,
+            "parent_id": b.parent_id,
+            "synthetic": b.synthetic,
+        }
+        for b in bodies.values()
+    ]
+    tables["coverage"] = [
+        coverage.row(item.entry, item.document, report)
+        for item, report in zip(inputs, tables["reports"], strict=True)
+    ]
+    return {name: tables.get(name, []) for name in ("bodies", *_TABLE_ORDER)}
+
+
+_TABLE_ORDER = (
+    "reports",
+    "proactive",
+    "applications",
+    "reviews_litigation",
+    "findings",
+    "coverage",
+)
+_SECTION_COLUMNS = {
+    "proactive": ("item", "measure"),
+    "applications": ("row", "applicant"),
+    "reviews_litigation": ("proceeding", "outcome"),
+}
+
+
+def _assess(item: ReportInput) -> tuple[list[Finding], str, str | None, Report | None]:
+    """Findings, status, reason and report of one registry entry."""
+    e, outcome = item.entry, item.outcome
+    if outcome is None:
+        reason = item.document.error or "未取得文件"
+        return [Finding("SOURCE_UNAVAILABLE", "error", reason)], "missing", reason, None
+    if outcome.report is None:
+        rule, reason = outcome.failure_rule or "NOT_A_REPORT", outcome.failure_reason or ""
+        return [Finding(rule, "error", reason)], "failed", reason, None
+    report = outcome.report
+    findings = list(report.findings)
+    if report.year is not None and report.year != e.year:
+        findings.append(
+            Finding(
+                "METADATA_MISMATCH",
+                "warning",
+                f"文件标题中的统计年度为{report.year}年，登记表中为{e.year}年",
+            )
+        )
+    if report.agency is not None and not same_body(report.agency, e.names):
+        former = f"（曾用名：{'、'.join(e.aliases)}）" if e.aliases else ""
+        findings.append(
+            Finding(
+                "METADATA_MISMATCH",
+                "warning",
+                f"文件标题中的机关为「{report.agency}」，登记表中为「{e.name}」{former}",
+            )
+        )
+    missing = [f for f in findings if f.rule == "SECTION_MISSING"]
+    if missing:
+        return findings, "partial", "；".join(f.message for f in missing), report
+    return findings, "parsed", None, report
+
+
+def same_body(printed: str, names: tuple[str, ...]) -> bool:
+    """The agency printed in a report is the body when it equals its name or a former name
+    (机构改革前的名称), ignoring spaces and full-width brackets."""
+
+    def squash(text: str) -> str:
+        return "".join(text.split()).replace("（", "(").replace("）", ")")
+
+    return squash(printed) in {squash(n) for n in names}
+
+
+def _date(text: str | None) -> date | None:
+    """An ISO date as read from a document; an impossible one (2023-02-30) is left out."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _cells(report: Report, key: dict[str, Any], tables: dict[str, Rows]) -> None:
+    for path in contract_paths(report):
+        section, row, col = path.split(".")
+        a, b = _SECTION_COLUMNS[section]
+        tables[section].append(
+            {
+                **key,
+                a: row,
+                b: col,
+                "value": getattr(report, section)[row][col],
+                "printed": report.printed.get(path),
+                "location": report.locations.get(path),
+            }
+        )
+
+
+def _cross_year_findings(inputs: list[ReportInput]) -> dict[tuple[str, int], list[Finding]]:
+    by_body: dict[str, dict[int, Report]] = defaultdict(dict)
+    for item in inputs:
+        if item.outcome is not None and item.outcome.report is not None:
+            by_body[item.entry.body_id][item.entry.year] = item.outcome.report
+    found: dict[tuple[str, int], list[Finding]] = {}
+    for body, years in by_body.items():
+        for year, report in years.items():
+            if year - 1 in years:
+                found[(body, year)] = check_years(years[year - 1], report)
+    return found

@@ -1,0 +1,214 @@
+"""The embedded demonstration corpus: the seed report of 永安市工业和信息化局 (real) and a
+handful of further 永安市 bodies whose reports are SYNTHETIC, generated here from a fixed
+random seed, so that the pipeline, the findings and the aggregates can be shown end to end.
+
+`xxgk demo-corpus` rewrites `demo/`; a test checks the committed files equal what this
+module generates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.read import template as t
+from pipelines.read.report import Report
+from testkit.render import to_html, to_text
+
+SEED_FILE = "yongan-industry-it-bureau-2023.txt"
+SYNTHETIC_NOTE = "【演示用合成数据 · SYNTHETIC DEMO DATA】本报告由 xxgk 生成，数字为虚构，仅用于演示，不是该机关的真实报告。"
+REGION = ("永安市", "350481")
+CITY = "yongan-city-government"
+
+
+@dataclass(frozen=True)
+class DemoBody:
+    body_id: str
+    name: str
+    level: str
+    years: tuple[int, ...]
+    form: str  # html, html-gbk, text, not-a-report, no-section-3, missing
+    synthetic: bool = True
+
+
+BODIES = (
+    DemoBody(CITY, "永安市人民政府", "city_government", (2022, 2023), "html"),
+    DemoBody(
+        "yongan-industry-it-bureau", "永安市工业和信息化局", "department", (2023,), "seed", False
+    ),
+    DemoBody("yongan-finance-bureau", "永安市财政局", "department", (2022, 2023), "html"),
+    DemoBody("yongan-education-bureau", "永安市教育局", "department", (2023,), "html-gbk"),
+    DemoBody(
+        "yongan-natural-resources-bureau", "永安市自然资源局", "department", (2022, 2023), "text"
+    ),
+    DemoBody(
+        "yongan-market-regulation-bureau",
+        "永安市市场监督管理局",
+        "department",
+        (2023,),
+        "html-error",
+    ),
+    DemoBody(
+        "yongan-housing-bureau", "永安市住房和城乡建设局", "department", (2023,), "not-a-report"
+    ),
+    DemoBody("yongan-transport-bureau", "永安市交通运输局", "department", (2023,), "no-section-3"),
+    DemoBody("yongan-water-bureau", "永安市水利局", "department", (2023,), "missing"),
+)
+
+
+def synthetic_report(
+    body: DemoBody, year: int, rng: random.Random, previous: Report | None
+) -> Report:
+    """A report whose arithmetic holds, continuing `previous` (carry-over, rules in force)."""
+    proactive: dict[str, dict[str, int | float | None]] = {}
+    for item in t.items_for("2021"):
+        if item.key in ("regulations", "normative_documents"):
+            before = previous.proactive[item.key]["in_force"] if previous else rng.randint(0, 30)
+            issued, repealed = rng.randint(0, 5), rng.randint(0, 2)
+            repealed = min(repealed, int(before or 0) + issued)
+            proactive[item.key] = {
+                "issued": issued,
+                "repealed": repealed,
+                "in_force": int(before or 0) + issued - repealed,
+            }
+        elif item.key == "administrative_fees":
+            proactive[item.key] = {"amount_10k_yuan": round(rng.uniform(0, 500), 2)}
+        else:
+            proactive[item.key] = {"decisions": rng.choice([0, rng.randint(1, 5000)])}
+
+    rows = t.application_rows("split")
+    apps: dict[str, dict[str, int | None]] = {r.key: {} for r in rows}
+    outcome_keys = [r.key for r in rows if r.is_outcome]
+    for a in t.APPLICANT_PARTS:
+        scale = 60 if a == "natural_person" else 4
+        new = rng.randint(0, scale)
+        carried = previous.applications["carried_forward"][a] if previous else rng.randint(0, 3)
+        carried = int(carried or 0)
+        forward = rng.randint(0, min(3, new + carried))
+        handled = new + carried - forward
+        split = _split(handled, len(outcome_keys), rng)
+        apps["new_received"][a] = new
+        apps["carried_over"][a] = carried
+        for key, n in zip(outcome_keys, split, strict=True):
+            apps[key][a] = n
+        apps["total_handled"][a] = handled
+        apps["carried_forward"][a] = forward
+    for cells in apps.values():
+        cells["total"] = sum(int(cells[a] or 0) for a in t.APPLICANT_PARTS)
+
+    reviews: dict[str, dict[str, int | None]] = {}
+    for p in t.PROCEEDINGS:
+        cells = {o: rng.choice([0, 0, rng.randint(0, 4)]) for o in t.OUTCOME_PARTS}
+        reviews[p] = {**cells, "total": sum(cells.values())}
+    return Report(body.name, year, "2021", proactive, apps, reviews)
+
+
+def _split(total: int, parts: int, rng: random.Random) -> list[int]:
+    """`total` spread over `parts` outcome rows, most of it on the first few (as in life)."""
+    weights = [8, 2, 0, 0, 0, 0, 1, 1, 0, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1][:parts]
+    weights += [0] * (parts - len(weights))
+    out = [0] * parts
+    for _ in range(total):
+        out[rng.choices(range(parts), weights=weights)[0]] += 1
+    return out
+
+
+def _break_arithmetic(report: Report) -> None:
+    """The kind of slip real reports make: a row total typed wrong."""
+    cells = report.applications["granted"]
+    cells["total"] = int(cells["total"] or 0) + 1
+
+
+NOT_A_REPORT = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>关于调整办公时间的通知</title></head>
+<body><h1>永安市住房和城乡建设局关于调整办公时间的通知</h1>
+<p>【演示用合成数据】因办公楼维修，本局自即日起在临时地点办公。这不是年度报告：登记表误填了链接。</p>
+</body></html>
+"""
+
+
+def documents() -> dict[str, bytes]:
+    """File name → bytes of every demo document (the seed is copied in, not generated)."""
+    rng = random.Random(20240131)
+    files: dict[str, bytes] = {}
+    for body in BODIES:
+        previous = None
+        for year in body.years:
+            name = f"{body.body_id}-{year}"
+            if body.form in ("seed", "missing"):
+                continue
+            if body.form == "not-a-report":
+                files[f"{name}.html"] = NOT_A_REPORT.encode()
+                continue
+            report = synthetic_report(body, year, rng, previous)
+            previous = report
+            if body.form == "html-error":
+                _break_arithmetic(report)
+            if body.form == "text":
+                files[f"{name}.txt"] = to_text(report, preamble=SYNTHETIC_NOTE).encode()
+            elif body.form == "html-gbk":
+                page = to_html(report, preamble=SYNTHETIC_NOTE, charset=None)
+                files[f"{name}.html"] = page.encode("gb18030")
+            elif body.form == "no-section-3":
+                text = to_text(report, preamble=SYNTHETIC_NOTE)
+                head, _, rest = text.partition(t.SECTIONS["applications"])
+                files[f"{name}.txt"] = (head + rest[rest.index("四、") :]).encode()
+            else:
+                files[f"{name}.html"] = to_html(report, preamble=SYNTHETIC_NOTE).encode()
+    return files
+
+
+def registry_csv(files: dict[str, bytes]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "body_id",
+            "name",
+            "region_name",
+            "region_code",
+            "level",
+            "parent_id",
+            "year",
+            "source",
+            "synthetic",
+        ]
+    )
+    for body in BODIES:
+        for year in body.years:
+            stem = f"{body.body_id}-{year}"
+            if body.form == "seed":
+                source = f"documents/{SEED_FILE}"
+            else:
+                found = [f for f in files if f.startswith(stem + ".")]
+                source = f"documents/{found[0]}" if found else f"documents/{stem}.pdf"
+            parent = "" if body.body_id == CITY else CITY
+            writer.writerow(
+                [
+                    body.body_id,
+                    body.name,
+                    *REGION,
+                    body.level,
+                    parent,
+                    year,
+                    source,
+                    str(body.synthetic).lower(),
+                ]
+            )
+    return buffer.getvalue().encode("utf-8")
+
+
+def write(target: Path, seed_text: bytes) -> list[Path]:
+    """Write the demo corpus under `target`; returns the files written."""
+    files = documents()
+    written = []
+    docs = target / "documents"
+    docs.mkdir(parents=True, exist_ok=True)
+    for name, data in {**files, SEED_FILE: seed_text}.items():
+        (docs / name).write_bytes(data)
+        written.append(docs / name)
+    (target / "registry.csv").write_bytes(registry_csv(files))
+    written.append(target / "registry.csv")
+    return written
