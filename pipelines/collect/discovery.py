@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 
 from lxml import html as lxml_html
 
-from pipelines.text import decode
+from pipelines.text import CN_DIGIT_CHARS, cn_digits, decode, squash
 
 DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".ofd")
 _NEXT_PAGE = {"下一页", "下页", "下一页>", "下一页>>", ">", ">>", "后页"}
-_NUMERALS = dict(zip("〇零○Ｏ一二三四五六七八九", "0000123456789", strict=True))
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_YEAR_CN = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})\s*年")
+_YEAR_CN = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年")
 _REPORT_WORDS = ("年度报告", "年报", "政府信息公开工作", "信息公开工作报告")
 
 
@@ -83,7 +82,7 @@ def report_year(title: str) -> int | None:
         return int(match.group(1))
     match = _YEAR_CN.search(title)
     if match:
-        return int("".join(_NUMERALS[c] for c in match.group(1)))
+        return cn_digits(match.group(1))
     return None
 
 
@@ -114,8 +113,8 @@ def reports_by_year(page_links: list[Link]) -> dict[int, list[Link]]:
 
 def _named(title: str, names: tuple[str, ...]) -> int:
     """Length of the longest of `names` the title contains (0: none)."""
-    squashed = "".join(title.split())
-    return max((len(n) for n in names if n and "".join(n.split()) in squashed), default=0)
+    squashed = squash(title)
+    return max((len(n) for n in names if n and squash(n) in squashed), default=0)
 
 
 def pick(

@@ -20,6 +20,7 @@ from pipelines.collect import archive
 from pipelines.collect.discovery import report_year
 from pipelines.datadir import atomic_write
 from pipelines.registry.load import Entry
+from pipelines.text import squash
 
 # Files the office's tools leave beside real ones.
 _IGNORED_PREFIXES = (".", "~$")
@@ -58,17 +59,13 @@ def listing(inbox_dir: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split()).replace("（", "(").replace("）", ")")
-
-
 def match_body(text: str, entries: list[Entry]) -> list[str]:
     """Bodies whose name, former name or id the text contains; the longest name wins."""
     best: dict[str, int] = {}
-    squashed = _squash(text)
+    squashed = squash(text)
     for e in entries:
         for name in (*e.names, e.body_id):
-            if name and _squash(name) in squashed:
+            if name and squash(name) in squashed:
                 best[e.body_id] = max(best.get(e.body_id, 0), len(name))
     if not best:
         return []

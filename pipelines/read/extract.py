@@ -24,6 +24,7 @@ from pipelines.read.values import (
     to_decimal,
     value_suffix,
 )
+from pipelines.text import CN_DIGIT_CHARS, cn_digits, cn_small
 
 _NUMBERING = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十]+[)）]?[、.．]?|[(（]?\d{1,2}[)）]|\d{1,2}[、.．]|[①-⑳]|\.|"
@@ -31,8 +32,8 @@ _NUMBERING = re.compile(
 )
 _PUNCT = re.compile(r"[\s,，、。.．:：;；“”\"'‘’()（）]")
 _TITLE = re.compile(
-    r"(?P<year>(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})年度?(?P<mid>.{0,40}?)(?:本级)?(?:政府)?"
-    r"信息公开(?:工作)?年度?报告"
+    rf"(?P<year>(?:19|20)\d{{2}}|[{CN_DIGIT_CHARS}]{{4}})年度?(?P<mid>.{{0,40}}?)(?:本级)?(?:政府)?"
+    "信息公开(?:工作)?年度?报告"
 )
 _AGENCY_END = re.compile(
     r"(?:政府|办公厅|办公室|局|委员会|委|厅|办|院|署|中心|街道办事处|街道|镇|乡|管委会|总队|支队|大队|所|站|馆|会|处)$"
@@ -40,7 +41,7 @@ _AGENCY_END = re.compile(
 _DATE = re.compile(
     r"(?:发布|公开|成文)(?:日期|时间)[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
-_CN = "〇零○一二三四五六七八九"
+_CN = CN_DIGIT_CHARS
 _DATE_LINE = re.compile(
     rf"^((?:19|20)\d{{2}}|[{_CN}]{{4}})年(\d{{1,2}}|[{_CN}十]{{1,3}})月(\d{{1,2}}|[{_CN}十]{{1,3}})日$"
 )
@@ -50,7 +51,6 @@ _HEADINGS = {
     "reviews_litigation": re.compile(r"^[四4][、.．]?政府信息公开行政复议"),
     "problems": re.compile(r"^[五5][、.．]?(?:存在的?主要问题|政府信息公开工作存在)"),
 }
-_CN_DIGITS = dict(zip("〇零○一二三四五六七八九", "0001234567 89".replace(" ", ""), strict=False))
 
 
 @dataclass
@@ -255,9 +255,7 @@ def _agency_before(texts: list[str], index: int) -> str | None:
 
 
 def _year(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    return int("".join(_CN_DIGITS[ch] for ch in text))
+    return int(text) if text.isdigit() else cn_digits(text)
 
 
 def _published_on(texts: list[str]) -> str | None:
@@ -268,21 +266,11 @@ def _published_on(texts: list[str]) -> str | None:
         match = next((m for m in map(_DATE_LINE.match, reversed(texts[-6:])) if m), None)
     if match is None:
         return None
-    y, m, d = (_year(g) if n == 0 else _small(g) for n, g in enumerate(match.groups()))
+    y, m, d = (_year(g) if n == 0 else cn_small(g) for n, g in enumerate(match.groups()))
     try:
         return date(y, m, d).isoformat()
     except ValueError:  # 2月30日: printed wrong, not a date
         return None
-
-
-def _small(text: str) -> int:
-    """1–31 in Arabic or Chinese numerals (十二, 二十五, 三十一)."""
-    if text.isdigit():
-        return int(text)
-    tens, _, units = text.rpartition("十")
-    if "十" not in text:
-        return int(_CN_DIGITS[text])
-    return (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[units]) if units else 0)
 
 
 def _template(texts: list[str], bounds: dict[str, range | None], year: int | None) -> str:

@@ -18,6 +18,7 @@ from pipelines.read.report import Finding, Report
 from pipelines.read.rules import check_years, contract_paths
 from pipelines.registry.load import Entry
 from pipelines.tables import coverage
+from pipelines.text import same_name
 
 Rows = list[dict[str, Any]]
 
@@ -150,11 +151,7 @@ def _assess(item: ReportInput) -> tuple[list[Finding], str, str | None, Report |
 def same_body(printed: str, names: tuple[str, ...]) -> bool:
     """The agency printed in a report is the body when it equals its name or a former name
     (机构改革前的名称), ignoring spaces and full-width brackets."""
-
-    def squash(text: str) -> str:
-        return "".join(text.split()).replace("（", "(").replace("）", ")")
-
-    return squash(printed) in {squash(n) for n in names}
+    return any(same_name(printed, n) for n in names)
 
 
 def _date(text: str | None) -> date | None:
