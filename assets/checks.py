@@ -8,7 +8,7 @@ import dagster as dg
 
 from pipelines.collect.inbox import InboxFile
 from pipelines.read.rules import RULES
-from pipelines.registry.load import Registry
+from pipelines.registry.model import Registry
 from warehouse.ddl import to_arrow
 from warehouse.validate import validate_tables
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.registry.load import Registry
+from pipelines.registry.model import Registry
 
 BODIES = dg.DynamicPartitionsDefinition(name="bodies")
 YEARS = dg.DynamicPartitionsDefinition(name="years")

@@ -10,7 +10,7 @@ from pydantic import Field
 from assets.metadata import md_table
 from assets.resources import XxgkPaths
 from pipelines.read.document import PARSER_VERSION
-from pipelines.registry.load import Registry
+from pipelines.registry.model import Registry
 from publish.release import make_release
 from publish.versioning import AUTO, VersionRefused
 

@@ -9,7 +9,7 @@ import dagster as dg
 
 from pipelines import datadir
 from pipelines.collect.fetch import Policy
-from pipelines.registry.load import DEFAULT_FIRST_YEAR
+from pipelines.registry.model import DEFAULT_FIRST_YEAR
 
 
 class XxgkPaths(dg.ConfigurableResource):

@@ -16,7 +16,7 @@ from pipelines.collect.fetch import Fetcher
 from pipelines.read.cache import cached_parse, reads_as_report, title_of
 from pipelines.read.document import PARSER_VERSION
 from pipelines.registry import load as registry_mod
-from pipelines.registry.load import Entry, Registry
+from pipelines.registry.model import Entry, Registry
 from pipelines.tables.rows import STATUS_LABELS, ReportInput, build
 
 _NONE = "无 none"

@@ -22,7 +22,7 @@ from pipelines.collect import discovery
 from pipelines.collect.collector import Collector
 from pipelines.collect.fetch import Fetcher, Policy
 from pipelines.read.cache import reads_as_report
-from pipelines.registry.load import Entry
+from pipelines.registry.model import Entry
 
 POLICY = Policy(read_timeout=2, retries=1, backoff=0.01, min_interval=0, per_host=4)
 NAME = "永安市财政局"

@@ -16,6 +16,7 @@ from assets.resources import XxgkPaths
 from pipelines.collect import archive, inbox
 from pipelines.read.cache import title_of
 from pipelines.registry import load as registry
+from pipelines.registry.model import Registry
 
 HEADER = "body_id,name,region_name,region_code,level,parent_id,year,source,synthetic,aliases\n"
 ROWS = (
@@ -25,7 +26,7 @@ ROWS = (
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[XxgkPaths, registry.Registry]:
+def setup(tmp_path: Path) -> tuple[XxgkPaths, Registry]:
     reg_path = tmp_path / "registry.csv"
     reg_path.write_text(HEADER + ROWS, encoding="utf-8")
     paths = XxgkPaths(data_dir=str(tmp_path / "data"), registry=str(reg_path))
@@ -40,7 +41,7 @@ def drop(paths: XxgkPaths, name: str, data: bytes, mtime: int | None = None) -> 
         os.utime(path, (mtime, mtime))
 
 
-def scan(paths: XxgkPaths, reg: registry.Registry) -> dict[str, inbox.InboxFile]:
+def scan(paths: XxgkPaths, reg: Registry) -> dict[str, inbox.InboxFile]:
     files = inbox.scan(
         paths.inbox,
         paths.archive,

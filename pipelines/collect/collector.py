@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipelines.collect import archive, discovery
 from pipelines.collect.fetch import Fetched, Fetcher, FetchError
-from pipelines.registry.load import NO_SOURCE, Entry
+from pipelines.registry.model import NO_SOURCE, Entry
 
 MAX_BYTES = 50 * 1024 * 1024  # no annual report is larger; a bigger body is a wrong link
 MAX_LISTING_PAGES = 5  # a listing paginated further back than this is old history

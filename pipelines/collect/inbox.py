@@ -19,7 +19,7 @@ from pathlib import Path
 from pipelines.collect import archive
 from pipelines.collect.discovery import report_year
 from pipelines.datadir import atomic_write
-from pipelines.registry.load import Entry
+from pipelines.registry.model import Entry
 from pipelines.text import squash
 
 # Files the office's tools leave beside real ones.

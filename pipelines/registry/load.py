@@ -1,185 +1,33 @@
-"""The registry of bodies: who must publish a report, for which year, and where it is.
+"""Loading the registry: rows read from the sheet, checked against the registry's Table Schema
+and the GB/T 2260 codes, merged into one description per body, expanded into every (body,
+year) a report is expected for. Linear in rows: a national registry (~150,000 bodies) loads in
+seconds.
 
-The data office keeps it in Excel (or CSV, any encoding Excel saves in). Two kinds of rows,
-mixed freely in one sheet:
+Two kinds of rows, mixed freely in one sheet:
 - a row with a `year`: that year's report, at `source` (a path or URL; empty: look for it on
   the listing page or in the inbox);
 - a row without a year: the body itself, with its listing page (`listing_url`) and active
   years; one entry per year it should have reported is then expected.
-Headers may be the field names (body_id …) or their Chinese titles (机关编号 …).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import schemas
-from pipelines.collect.archive import sha256
+from pipelines.files import sha256
 from pipelines.registry import regions
-from pipelines.text import decode
+from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry, Registry
+from pipelines.registry.sheets import Sheet, is_xlsx, read_csv, read_xlsx
+from warehouse.validate import validate_text_rows
 
-# Reports from 2019 on follow the templates the parser reads (国办公开办函〔2019〕60号 and later).
-DEFAULT_FIRST_YEAR = 2019
-NO_SOURCE = "（未登记报告位置）"
 TRUE_VALUES = {"true", "1", "是"}
 _ALIAS_SPLIT = re.compile(r"[;；、\n]+")
+# Attributes of a body that every row naming it must give alike, and those one row may give.
 _BODY_ATTRS = ("name", "region_name", "region_code", "level", "synthetic")
 _OPTIONAL_BODY_ATTRS = ("parent_id", "aliases", "listing_url", "active_from", "active_to")
-
-
-@dataclass(frozen=True)
-class Entry:
-    body_id: str
-    name: str
-    region_name: str
-    region_code: str
-    level: str
-    parent_id: str | None
-    year: int
-    source: str  # "" when the report is to be found (listing page, inbox)
-    synthetic: bool
-    aliases: tuple[str, ...] = ()
-    listing_url: str | None = None
-    active_from: int | None = None
-    active_to: int | None = None
-    expected: bool = True  # the body existed that year, so a report is due
-    registered: bool = True  # False: a year the body should report for, with no row of its own
-
-    def is_active(self, year: int) -> bool:
-        return (self.active_from is None or year >= self.active_from) and (
-            self.active_to is None or year <= self.active_to
-        )
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The full name and every former name: any of them may head the body's report."""
-        return (self.name, *self.aliases)
-
-
-@dataclass
-class Registry:
-    path: str
-    sha256: str
-    entries: list[Entry]
-    problems: list[str] = field(default_factory=list)  # row-level errors, Chinese
-    warnings: list[str] = field(default_factory=list)  # kept rows with something to check
-
-    @property
-    def base_dir(self) -> Path:
-        return Path(self.path).parent
-
-    def bodies(self) -> dict[str, Entry]:
-        """One entry per body (its first), in registry order."""
-        out: dict[str, Entry] = {}
-        for e in self.entries:
-            out.setdefault(e.body_id, e)
-        return out
-
-
-Rows = list[dict[str, str | None]]
-
-
-@dataclass
-class Sheet:
-    """Rows read as text, with where they came from for messages."""
-
-    rows: Rows
-    lines: list[int]  # line (CSV) or row (Excel) number of each row
-    where: str = ""  # 工作表「…」 for Excel
-    missing: list[str] = field(default_factory=list)  # required columns absent
-
-
-def _header_names() -> dict[str, str]:
-    """Header text → field name: the field names and their Chinese titles."""
-    names = {}
-    for f in schemas.load("registry")["fields"]:
-        names[f["name"].lower()] = f["name"]
-        names[f["title"]] = f["name"]
-    return names
-
-
-def _normalise(header: list[Any], records: list[list[Any]], lines: list[int], where: str) -> Sheet:
-    known = _header_names()
-    columns = [known.get(_cell(h) or "", known.get((_cell(h) or "").lower(), "")) for h in header]
-    fields = schemas.field_names("registry")
-    required = [
-        f["name"]
-        for f in schemas.load("registry")["fields"]
-        if f.get("constraints", {}).get("required")
-    ]
-    rows: Rows = []
-    kept_lines = []
-    for record, line in zip(records, lines, strict=True):
-        values = [_cell(v) for v in record]
-        if not any(values):
-            continue  # an empty line in the sheet
-        row: dict[str, str | None] = dict.fromkeys(fields)
-        for name, value in zip(columns, values, strict=False):
-            if name:
-                row[name] = value
-        rows.append(row)
-        kept_lines.append(line)
-    missing = [n for n in required if n not in columns]
-    return Sheet(rows, kept_lines, where, missing)
-
-
-def _cell(value: Any) -> str | None:
-    """A cell as text: Excel gives numbers (350481, 2023.0) and booleans."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def read_csv(data: bytes) -> Sheet:
-    """CSV rows as text (any encoding Excel saves in), empty cells as None."""
-    records = list(csv.reader(io.StringIO(decode(data))))
-    if not records:
-        return _normalise([], [], [], "")
-    body = records[1:]
-    return _normalise(records[0], body, list(range(2, len(body) + 2)), "")
-
-
-def read_xlsx(data: bytes) -> Sheet:
-    """The first sheet of a workbook (or the one named 登记表 / registry); the header is the
-    first row that names body_id (or 机关编号), so title rows above it are allowed."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        names = book.sheetnames
-        chosen = next((n for n in names if n.strip().lower() in ("登记表", "registry")), names[0])
-        sheet = book[chosen]
-        records = [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    where = f"工作表「{chosen}」"
-    header_at = next(
-        (
-            i
-            for i, r in enumerate(records[:20])
-            if any(_cell(v) in ("body_id", "机关编号") for v in r)
-        ),
-        0,
-    )
-    header = records[header_at] if records else []
-    body = records[header_at + 1 :]
-    first_line = header_at + 2
-    return _normalise(header, body, list(range(first_line, first_line + len(body))), where)
-
-
-def is_xlsx(path: Path, data: bytes) -> bool:
-    return data.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm")
 
 
 def _years(text: str | None) -> int | None:
@@ -256,8 +104,6 @@ def from_sheet(
     as_of: date | None = None,
     first_year: int = DEFAULT_FIRST_YEAR,
 ) -> Registry:
-    from warehouse.validate import validate_text_rows
-
     if sheet.missing:
         return Registry(
             path, digest, [], [f"{sheet.where}登记表缺少列：{'、'.join(sheet.missing)}"]
@@ -313,6 +159,7 @@ def _entries(
     for bodies registered with a listing page or active years, each further year they were
     active (up to the last year that has ended by `as_of`)."""
     last_year = as_of.year - 1
+    registers_years = {r.body_id for r in rows if not r.year}
     out: list[Entry] = []
     seen: set[tuple[str, int]] = set()
     for e in rows:
@@ -323,8 +170,7 @@ def _entries(
             out.append(replace(full, expected=full.is_active(e.year)))
             seen.add((e.body_id, e.year))
     for body in bodies.values():
-        registers_years = any(not r.year for r in rows if r.body_id == body.body_id)
-        if not (registers_years or body.listing_url or body.active_from):
+        if not (body.body_id in registers_years or body.listing_url or body.active_from):
             continue  # only the rows it has: nothing else is expected of it
         parent = body.parent_id if body.parent_id in bodies else None
         start = body.active_from or first_year

@@ -14,7 +14,7 @@ from typing import Any
 
 from pipelines.collect.collector import Document
 from pipelines.collect.ledger import watched
-from pipelines.registry.load import Entry
+from pipelines.registry.model import Entry
 
 
 def due_on(year: int) -> date:

@@ -16,7 +16,7 @@ from pipelines.read.cache import Outcome
 from pipelines.read.document import PARSER_VERSION
 from pipelines.read.report import Finding, Report
 from pipelines.read.rules import check_years, contract_paths
-from pipelines.registry.load import Entry
+from pipelines.registry.model import Entry
 from pipelines.tables import coverage
 from pipelines.text import same_name
 
