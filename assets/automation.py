@@ -13,9 +13,9 @@ import json
 
 import dagster as dg
 
-from assets.partitions import BODIES, YEARS
+from assets import partitions
 from assets.resources import XxgkPaths
-from assets.sources import load_registry, scan_inbox
+from pipelines import run
 from pipelines.collect import inbox
 
 JOB = "xxgk_pipeline"
@@ -77,14 +77,15 @@ def _digest(value: object) -> str:
     "New files in the inbox are archived, matched to a body and year, and a run is requested.",
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, paths: XxgkPaths) -> dg.SensorResult:
-    current = {name: list(v) for name, v in inbox.listing(paths.inbox).items()}
+    current = {name: list(v) for name, v in inbox.listing(paths.data.inbox).items()}
     before = json.loads(context.cursor) if context.cursor else {}
     new = sorted(name for name, v in current.items() if before.get(name) != v)
     if not new:
         return dg.SensorResult(skip_reason=f"收件箱没有新文件（共{len(current)}个）")
     if _busy(context.instance):
         return dg.SensorResult(skip_reason="已有运行在进行或排队，下次再处理新文件")
-    files = {f.file: f for f in scan_inbox(paths, load_registry(paths, paths.today()))}
+    settings = paths.settings()
+    files = {f.file: f for f in run.scan_inbox(settings, run.load_registry(settings))}
     fresh = [files[n] for n in new if n in files]
     matched = [f for f in fresh if f.matched]
     for f in fresh:
@@ -116,7 +117,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, paths: XxgkPaths) -> dg.Se
     "When the registry changes: add partitions for new bodies and years and request a run.",
 )
 def registry_sensor(context: dg.SensorEvaluationContext, paths: XxgkPaths) -> dg.SensorResult:
-    path = paths.registry_path
+    path = paths.settings().registry
     if not path.is_file():
         return dg.SensorResult(skip_reason=f"找不到登记表：{path}")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -124,18 +125,15 @@ def registry_sensor(context: dg.SensorEvaluationContext, paths: XxgkPaths) -> dg
         return dg.SensorResult(skip_reason="登记表没有变化")
     if _busy(context.instance):
         return dg.SensorResult(skip_reason="已有运行在进行或排队，登记表的变化下次再处理")
-    reg = load_registry(paths, paths.today())
-    assert BODIES.name is not None and YEARS.name is not None
-    partitions = [
-        BODIES.build_add_request(sorted({e.body_id for e in reg.entries})),
-        YEARS.build_add_request(sorted({str(e.year) for e in reg.entries})),
-    ]
+    reg = run.load_registry(paths.settings())
     first_look = context.cursor is None
     return dg.SensorResult(
         run_requests=[]
         if first_look
         else [dg.RunRequest(run_key=f"registry-{digest[:16]}", tags={"xxgk/trigger": "registry"})],
-        dynamic_partitions_requests=partitions,
+        dynamic_partitions_requests=partitions.add_requests(
+            context.instance, run.partition_keys(reg)
+        ),
         skip_reason="已记下登记表（第一次检查不启动运行）" if first_look else None,
         cursor=digest,
     )

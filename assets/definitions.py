@@ -1,35 +1,36 @@
-"""The Dagster code location of xxgk (named in pyproject.toml)."""
+"""The Dagster code location of xxgk (named in pyproject.toml): one module per asset group, in
+flow order — registry → collect → read → tables → warehouse → release."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from assets import automation, checks, coverage, releases, sources, storage, tables
+from assets import automation, collect, read, registry, release, tables, warehouse
 from assets.resources import default_paths
 
 ALL_ASSETS = [
-    sources.registry,
-    sources.inbox_files,
-    sources.raw_documents,
-    sources.parsed_reports,
+    registry.registry,
+    collect.inbox_files,
+    collect.raw_documents,
+    read.parsed_reports,
     tables.report_tables,
-    storage.warehouse,
-    releases.release,
-    coverage.coverage,
+    tables.coverage,
+    warehouse.warehouse,
+    release.release,
 ]
 
 ALL_CHECKS = [
-    checks.registry_rows_valid,
-    checks.inbox_files_matched,
-    checks.every_report_found,
-    checks.tables_match_schemas,
-    checks.every_report_read,
-    checks.consistency_rules,
+    registry.registry_rows_valid,
+    collect.inbox_files_matched,
+    tables.every_report_found,
+    tables.tables_match_schemas,
+    tables.every_report_read,
+    tables.consistency_rules,
 ]
 
 # One body and year on its own (partitioned by body × year): launched from the asset's
 # page (Materialize → pick the partition), never part of the whole-graph job.
-PARTITIONED_ASSETS = [sources.body_year_report]
+PARTITIONED_ASSETS = [collect.body_year_report]
 
 # The whole graph, as one job the data office (or `xxgk run`) launches.
 xxgk_pipeline = dg.define_asset_job(

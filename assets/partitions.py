@@ -1,36 +1,46 @@
-"""Partitions by body and by year, so that one body-year can be (re)fetched and parsed alone.
+"""Partitions by body and by year, so that one body-year can be (re)fetched and read alone.
 
-Both dimensions are dynamic: the keys are added from the registry whenever it is read (by
-the `registry` asset and by the registry sensor). Body ids match `^[a-z0-9][a-z0-9_-]*$`
-(the registry's schema), so keys never hold the commas or pipes Dagster reserves.
+Both dimensions are dynamic: the keys come from the registry (`pipelines.run.partition_keys`),
+added by the `registry` asset and by the registry sensor through `add_requests`. Body ids match
+`^[a-z0-9][a-z0-9_-]*$` (the registry's schema), so keys never hold the commas or pipes Dagster
+reserves.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.registry.model import Registry
-
 BODIES = dg.DynamicPartitionsDefinition(name="bodies")
 YEARS = dg.DynamicPartitionsDefinition(name="years")
 BODY_YEAR = dg.MultiPartitionsDefinition({"body": BODIES, "year": YEARS})
 
 
-def sync_partitions(instance: dg.DagsterInstance, reg: Registry) -> list[str]:
-    """Add the registry's bodies and years that are not partitions yet; returns what was
-    added. Keys are never removed: a body dropped from the registry keeps its history."""
+def new_keys(instance: dg.DagsterInstance, keys: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Per dimension, the registry's keys that are not partitions yet. Keys are never removed:
+    a body dropped from the registry keeps its history."""
+    known = {name: set(instance.get_dynamic_partitions(name)) for name in keys}
+    return {name: [k for k in wanted if k not in known[name]] for name, wanted in keys.items()}
+
+
+def add(instance: dg.DagsterInstance, keys: dict[str, list[str]]) -> list[str]:
+    """Add the new keys now (from an asset); returns what was added."""
     added = []
-    for definition, keys in (
-        (BODIES, sorted({e.body_id for e in reg.entries})),
-        (YEARS, sorted({str(e.year) for e in reg.entries})),
-    ):
-        assert definition.name is not None
-        known = set(instance.get_dynamic_partitions(definition.name))
-        new = [k for k in keys if k not in known]
+    for name, new in new_keys(instance, keys).items():
         if new:
-            instance.add_dynamic_partitions(definition.name, new)
+            instance.add_dynamic_partitions(name, new)
             added += new
     return added
+
+
+def add_requests(
+    instance: dg.DagsterInstance, keys: dict[str, list[str]]
+) -> list[dg.AddDynamicPartitionsRequest]:
+    """The same, as requests a sensor returns."""
+    return [
+        dg.AddDynamicPartitionsRequest(name, new)
+        for name, new in new_keys(instance, keys).items()
+        if new
+    ]
 
 
 def body_year_key(body_id: str, year: int) -> dg.MultiPartitionKey:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import re
 
+MB = 1024 * 1024
 # No annual report is larger; a bigger body is a wrong link or a hostile file.
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * MB
 
 # Portals often serve a bare fragment (`<p>…</p><table>…`) with no <html> around it.
 _HTML_TAG = re.compile(rb"<(?:html|body|head|meta|table|tr|td|p|div|span|br|h[1-6])[\s>/]", re.I)

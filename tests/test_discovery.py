@@ -18,10 +18,10 @@ from portal import (
     serve,
 )
 
-from pipelines.collect import discovery
+from pipelines.collect import archive, discovery
 from pipelines.collect.collector import Collector
 from pipelines.collect.fetch import Fetcher, Policy
-from pipelines.read.cache import reads_as_report
+from pipelines.read.cache import cached_parse
 from pipelines.registry.model import Entry
 
 POLICY = Policy(read_timeout=2, retries=1, backoff=0.01, min_interval=0, per_host=4)
@@ -41,7 +41,9 @@ def collector(tmp_path: Path) -> Collector:
         base_dir=tmp_path,
         archive_root=raw,
         fetcher=Fetcher(raw, tmp_path / "state", POLICY),
-        is_report=lambda digest: reads_as_report(cache, raw, digest),
+        is_report=lambda digest: (
+            cached_parse(cache, digest, lambda d: archive.load(raw, d))[0].report is not None
+        ),
     )
 
 

@@ -13,8 +13,8 @@ from portal import report_html
 from assets.automation import inbox_sensor
 from assets.definitions import ALL_ASSETS, ALL_CHECKS
 from assets.resources import XxgkPaths
+from pipelines import run
 from pipelines.collect import archive, inbox
-from pipelines.read.cache import title_of
 from pipelines.registry import load as registry
 from pipelines.registry.model import Registry
 
@@ -30,25 +30,19 @@ def setup(tmp_path: Path) -> tuple[XxgkPaths, Registry]:
     reg_path = tmp_path / "registry.csv"
     reg_path.write_text(HEADER + ROWS, encoding="utf-8")
     paths = XxgkPaths(data_dir=str(tmp_path / "data"), registry=str(reg_path))
-    paths.inbox.mkdir(parents=True)
+    paths.data.inbox.mkdir(parents=True)
     return paths, registry.load(reg_path)
 
 
 def drop(paths: XxgkPaths, name: str, data: bytes, mtime: int | None = None) -> None:
-    path = paths.inbox / name
+    path = paths.data.inbox / name
     path.write_bytes(data)
     if mtime is not None:
         os.utime(path, (mtime, mtime))
 
 
 def scan(paths: XxgkPaths, reg: Registry) -> dict[str, inbox.InboxFile]:
-    files = inbox.scan(
-        paths.inbox,
-        paths.archive,
-        reg.entries,
-        lambda d: title_of(paths.parse_cache, paths.archive, d),
-    )
-    return {f.file: f for f in files}
+    return {f.file: f for f in run.scan_inbox(paths.settings(), reg)}
 
 
 def test_files_are_matched_by_title_then_file_name_and_never_lost(setup):
@@ -77,11 +71,13 @@ def test_files_are_matched_by_title_then_file_name_and_never_lost(setup):
     assert not no_year.matched and "读不出统计年度" in (no_year.reason or "")
     # every file, matched or not, is in the archive with its provenance
     for f in files.values():
-        assert archive.load(paths.archive, f.sha256) == (paths.inbox / f.file).read_bytes()
-    events = [r for r in archive.history(paths.archive) if r["event"] == "inbox"]
+        assert (
+            archive.load(paths.data.archive, f.sha256) == (paths.data.inbox / f.file).read_bytes()
+        )
+    events = [r for r in archive.history(paths.data.archive) if r["event"] == "inbox"]
     assert len(events) == 4
     scan(paths, reg)  # a second look records nothing new
-    assert len([r for r in archive.history(paths.archive) if r["event"] == "inbox"]) == 4
+    assert len([r for r in archive.history(paths.data.archive) if r["event"] == "inbox"]) == 4
 
 
 def test_the_newest_file_for_a_body_and_year_wins(setup):

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pipelines.collect import archive, discovery
 from pipelines.collect.fetch import Fetched, Fetcher, FetchError
+from pipelines.files import MAX_DOCUMENT_BYTES, MB
 from pipelines.registry.model import NO_SOURCE, Entry
 
-MAX_BYTES = 50 * 1024 * 1024  # no annual report is larger; a bigger body is a wrong link
 MAX_LISTING_PAGES = 5  # a listing paginated further back than this is old history
 WORKERS = 8  # documents collected at once (the fetcher limits each host on its own)
 
@@ -61,8 +61,8 @@ def read_file(source: str, base_dir: Path) -> bytes:
     path = path if path.is_absolute() else base_dir / path
     if not path.is_file():
         raise SourceError(f"找不到文件：{source}（登记表所在目录下）")
-    if path.stat().st_size > MAX_BYTES:
-        raise SourceError(f"文件过大（超过{MAX_BYTES // 1024 // 1024}MB）：{source}")
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise SourceError(f"文件过大（超过{MAX_DOCUMENT_BYTES // MB}MB）：{source}")
     return path.read_bytes()
 
 

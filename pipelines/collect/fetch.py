@@ -36,10 +36,9 @@ from typing import Any
 
 from pipelines.collect import archive
 from pipelines.datadir import atomic_write
-from pipelines.files import sniff
+from pipelines.files import MAX_DOCUMENT_BYTES, MB, sniff
 
 USER_AGENT = "xxgk/0.2 (open data from government disclosure reports)"
-MB = 1024 * 1024
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -50,7 +49,7 @@ class Policy:
     total_timeout: float = 300.0  # one download, however slowly it trickles
     retries: int = 3  # further attempts after the first, on 5xx / timeouts / dropped links
     backoff: float = 2.0  # seconds before the first retry, doubled each time
-    max_bytes: int = 50 * MB  # no annual report is larger; a bigger body is a wrong link
+    max_bytes: int = MAX_DOCUMENT_BYTES
     max_redirects: int = 5
     per_host: int = 2  # requests in flight to one host
     min_interval: float = 1.0  # seconds between two requests to one host

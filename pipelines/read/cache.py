@@ -57,22 +57,3 @@ def cached_parse(cache_root: Path, digest: str, data_for: Any) -> tuple[Outcome,
     outcome = parse_document(digest, data_for(digest))
     atomic_write(path, json.dumps(to_json(outcome), ensure_ascii=False))
     return outcome, False
-
-
-def archived_outcome(cache_root: Path, archive_root: Path, digest: str) -> Outcome:
-    """The parse of an archived document (cached)."""
-    from pipelines.collect import archive
-
-    return cached_parse(cache_root, digest, lambda d: archive.load(archive_root, d))[0]
-
-
-def reads_as_report(cache_root: Path, archive_root: Path, digest: str) -> bool:
-    return archived_outcome(cache_root, archive_root, digest).report is not None
-
-
-def title_of(
-    cache_root: Path, archive_root: Path, digest: str
-) -> tuple[str | None, int | None] | None:
-    """(agency, year) as printed in the title of an archived report; None if not a report."""
-    report = archived_outcome(cache_root, archive_root, digest).report
-    return None if report is None else (report.agency, report.year)

@@ -1,17 +1,16 @@
-"""Versioned open-data releases."""
+"""Group `release`: versioned open-data releases made from the warehouse."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
-from dagster import AssetExecutionContext
 from pydantic import Field
 
 from assets.metadata import md_table
 from assets.resources import XxgkPaths
-from pipelines.read.document import PARSER_VERSION
+from assets.tables import Tables
+from assets.warehouse import warehouse
+from pipelines import run
 from pipelines.registry.model import Registry
-from publish.release import make_release
 from publish.versioning import AUTO, VersionRefused
 
 
@@ -32,39 +31,22 @@ class ReleaseConfig(dg.Config):
 
 @dg.asset(
     group_name="release",
+    deps=[warehouse],
     description="开放数据发布包：CSV（UTF-8 带 BOM）和 Parquet 的 Frictionless 数据包，带版本号和校验值；"
     "数据没有变化时不产生新版本。Versioned Frictionless data package.",
 )
 def release(
-    context: AssetExecutionContext,
+    context: dg.AssetExecutionContext,
     config: ReleaseConfig,
     paths: XxgkPaths,
     registry: Registry,
-    warehouse: str,
-    report_tables: dict[str, list[dict[str, Any]]],
+    report_tables: Tables,
 ) -> dict[str, Any]:
-    inputs = {
-        "registry_sha256": registry.sha256,
-        "parser_version": PARSER_VERSION,
-        "documents": sorted(
-            [
-                {
-                    "body_id": r["body_id"],
-                    "year": r["year"],
-                    "source": r["source"],
-                    "sha256": r["sha256"],
-                }
-                for r in report_tables["reports"]
-            ],
-            key=lambda d: (d["body_id"], d["year"]),
-        ),
-    }
     try:
-        result = make_release(
-            paths.warehouse_path,
-            paths.releases,
-            now=datetime.now(UTC),
-            inputs=inputs,
+        result = run.release(
+            paths.settings(),
+            registry,
+            report_tables["reports"],
             bump=config.bump,
             force=config.force,
         )
@@ -74,6 +56,7 @@ def release(
         result.summary
         or f"数据未变，沿用 {result.version}，未发布新版本。No change, no new release."
     )
+    releases = paths.data.releases
     context.add_output_metadata(
         {
             "版本 version": result.version,
@@ -85,7 +68,7 @@ def release(
             "图表组件示例 widget example": dg.MetadataValue.path(
                 str(result.path / "widget" / "index.html")
             ),
-            "所有版本 all releases": dg.MetadataValue.path(str(paths.releases / "index.html")),
+            "所有版本 all releases": dg.MetadataValue.path(str(releases / "index.html")),
             "文件 files": md_table(
                 ["文件 file", "字节 bytes", "sha256"],
                 [
