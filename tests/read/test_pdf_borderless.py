@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import check_reads_as_rendered, shared
 
 from pipelines.read import template as t
 from pipelines.read.document import parse_bytes
@@ -16,6 +15,9 @@ from pipelines.read.readers import pdf as pdf_reader
 from pipelines.read.values import is_value
 from testkit import corpus
 from testkit.render import Layout, Table, write_pdf
+
+from support import shared
+from support.reading import check_reads_as_rendered
 
 CELL = re.compile(r"^第(\d+)页 表\d+ 第\d+行 第\d+列$")
 CASES = corpus.CASES + corpus.BORDERLESS_CASES

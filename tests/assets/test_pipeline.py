@@ -9,14 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
-from conftest import DEMO
 
-from assets.definitions import ALL_ASSETS, ALL_CHECKS
-from assets.resources import XxgkPaths
 from publish.release import frictionless_errors
+
+from support import DEMO
+from support.runs import digests, release_run
 
 EXPECTED_STATUS = {
     ("yongan-housing-bureau", 2023): "failed",
@@ -25,29 +24,10 @@ EXPECTED_STATUS = {
 }
 
 
-def run(data_dir: Path, registry: Path = DEMO / "registry.csv") -> dg.ExecuteInProcessResult:
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources={"paths": XxgkPaths(data_dir=str(data_dir), registry=str(registry))},
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
-    assert result.success
-    return result
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
 def first(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
-    return data, run(data)
+    return data, release_run(data)
 
 
 def test_every_registry_entry_appears_with_its_status(first):
@@ -147,7 +127,7 @@ def test_release_is_a_valid_frictionless_package(first):
 def test_rerun_reuses_parses_and_makes_no_new_version(first):
     data, _ = first
     before = digests(data / "releases")
-    again = run(data)
+    again = release_run(data)
     parsed = again.asset_materializations_for_node("parsed_reports")[0].metadata
     assert parsed["新解析 parsed now"].value == 0
     assert again.output_for_node("release")["created"] is False
@@ -156,7 +136,7 @@ def test_rerun_reuses_parses_and_makes_no_new_version(first):
 
 def test_same_inputs_give_byte_identical_files_in_a_fresh_dir(first, tmp_path):
     data, _ = first
-    run(tmp_path)
+    release_run(tmp_path)
     assert digests(tmp_path / "releases" / "latest" / "data") == digests(
         data / "releases" / "latest" / "data"
     )
@@ -165,14 +145,14 @@ def test_same_inputs_give_byte_identical_files_in_a_fresh_dir(first, tmp_path):
 def test_changed_input_makes_a_new_version_and_keeps_the_old_one(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(DEMO, corpus)
-    first = run(tmp_path / "data", corpus / "registry.csv").output_for_node("release")
+    first = release_run(tmp_path / "data", corpus / "registry.csv").output_for_node("release")
     old = Path(first["path"])
     before = digests(old)
     doc = corpus / "documents" / "yongan-industry-it-bureau-2023.txt"
     doc.write_text(
         doc.read_text(encoding="utf-8").replace("行政许可\t8", "行政许可\t9"), encoding="utf-8"
     )
-    second = run(tmp_path / "data", corpus / "registry.csv").output_for_node("release")
+    second = release_run(tmp_path / "data", corpus / "registry.csv").output_for_node("release")
     assert second["created"] and second["version"] != first["version"]
     assert digests(old) == before
     assert (tmp_path / "data" / "releases" / "latest").resolve() == Path(second["path"])
@@ -192,7 +172,7 @@ def test_release_files_do_not_depend_on_where_the_corpus_lives(first, tmp_path):
     data, _ = first
     corpus = tmp_path / "elsewhere" / "corpus"
     shutil.copytree(DEMO, corpus)
-    run(tmp_path / "data", corpus / "registry.csv")
+    release_run(tmp_path / "data", corpus / "registry.csv")
     here = digests(data / "releases" / "latest" / "data")
     assert digests(tmp_path / "data" / "releases" / "latest" / "data") == here
     for csv_file in (data / "releases" / "latest" / "data").glob("*.csv"):

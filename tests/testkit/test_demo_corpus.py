@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 
-from conftest import DEMO, SEED
-
 from testkit import demo
+
+from support import DEMO, SEED
 
 
 def test_committed_demo_equals_generated(tmp_path):

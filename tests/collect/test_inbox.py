@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from portal import report_html
 
 from assets.automation import inbox_sensor
 from assets.definitions import ALL_ASSETS, ALL_CHECKS
@@ -17,6 +16,8 @@ from pipelines import run
 from pipelines.collect import archive, inbox
 from pipelines.registry import load as registry
 from pipelines.registry.model import Registry
+
+from support.portal import report_html
 
 HEADER = "body_id,name,region_name,region_code,level,parent_id,year,source,synthetic,aliases\n"
 ROWS = (

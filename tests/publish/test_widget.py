@@ -10,11 +10,12 @@ import urllib.request
 
 import duckdb
 import pytest
-from conftest import DEMO, ROOT
-from test_catalog import browse
-from test_release_versions import release_run
 
 from publish import serve
+
+from support import DEMO, ROOT
+from support.browser import browse
+from support.runs import release_run
 
 WIDGET = ROOT / "publish" / "widget"
 SERIES = [

@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SEED, SEED_EXPECTED, cell_diff, load_json, shared
 
 from xxgk.cli import main
+
+from support import SEED, SEED_EXPECTED, cell_diff, load_json, shared
 
 
 def parse_json(path, capsys) -> dict:

@@ -7,7 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from portal import (
+
+from pipelines.collect import archive, discovery
+from pipelines.collect.collector import Collector
+from pipelines.collect.fetch import Fetcher, Policy
+from pipelines.read.cache import cached_parse
+from pipelines.registry.model import Entry
+
+from support.portal import (
     Portal,
     Route,
     attachment_page,
@@ -17,12 +24,6 @@ from portal import (
     report_pdf,
     serve,
 )
-
-from pipelines.collect import archive, discovery
-from pipelines.collect.collector import Collector
-from pipelines.collect.fetch import Fetcher, Policy
-from pipelines.read.cache import cached_parse
-from pipelines.registry.model import Entry
 
 POLICY = Policy(read_timeout=2, retries=1, backoff=0.01, min_interval=0, per_host=4)
 NAME = "永安市财政局"

@@ -12,7 +12,13 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from portal import (
+
+from assets.definitions import ALL_ASSETS, ALL_CHECKS, PARTITIONED_ASSETS
+from assets.partitions import body_year_key
+from assets.resources import XxgkPaths
+from pipelines.tables import coverage
+
+from support.portal import (
     Portal,
     Route,
     attachment_page,
@@ -22,11 +28,6 @@ from portal import (
     report_pdf,
     serve,
 )
-
-from assets.definitions import ALL_ASSETS, ALL_CHECKS, PARTITIONED_ASSETS
-from assets.partitions import body_year_key
-from assets.resources import XxgkPaths
-from pipelines.tables import coverage
 
 NORMAL = 28
 TITLE = "{}{}年政府信息公开工作年度报告"

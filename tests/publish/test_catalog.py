@@ -5,39 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
-from conftest import DEMO, ROOT
-from test_release_versions import change_licensing, release_run
 
-from publish import serve
+from support import DEMO
+from support.browser import browse
+from support.runs import change_licensing, release_run
 
-BROWSE = ROOT / "publish" / "widget" / "test" / "browse.mjs"
 EVIL = "<script>alert(1)</script>"
-
-
-def browse(root: Path, pages: list[str], **options) -> list[dict]:
-    """Open `pages` of the directory `root` in chromium; see browse.mjs for what is reported."""
-    for need in (
-        "/usr/bin/chromium",
-        str(BROWSE.parent.parent / "node_modules" / "playwright-core"),
-    ):
-        if not Path(need).exists():
-            pytest.skip(f"{need} missing: run `make setup`")
-    server = serve.start(root)
-    try:
-        origin = f"http://127.0.0.1:{server.server_address[1]}"
-        args = {"origin": origin, "pages": pages, **options}
-        done = subprocess.run(
-            ["node", str(BROWSE), json.dumps(args)], capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return json.loads(done.stdout)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

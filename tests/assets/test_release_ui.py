@@ -7,9 +7,10 @@ import json
 import time
 
 import pytest
-from conftest import DEMO
-from test_dagster_webserver import LAUNCH, RUN_TIMEOUT_S, TERMINAL, _location, server  # noqa: F401
-from test_release_versions import release_run
+
+from support import DEMO
+from support.dagster import LAUNCH, RUN_TIMEOUT_S, TERMINAL, location
+from support.runs import release_run
 
 pytestmark = pytest.mark.slow
 
@@ -33,11 +34,11 @@ query ($runId: ID!) {
 """
 
 
-def test_release_launched_from_the_ui_with_a_bump(server):  # noqa: F811
+def test_release_launched_from_the_ui_with_a_bump(server):
     # A first release, as an earlier run would have left it.
     release_run(server.data_dir, DEMO / "registry.csv")
     selector = {
-        "repositoryLocationName": _location(server)["name"],
+        "repositoryLocationName": location(server)["name"],
         "repositoryName": "__repository__",
         "jobName": "xxgk_pipeline",
     }

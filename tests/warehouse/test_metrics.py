@@ -9,11 +9,12 @@ from collections import defaultdict
 
 import duckdb
 import pytest
-from conftest import DEMO
-from test_release_versions import release_run
 
 import schemas
 from warehouse.ddl import DUCKDB_TYPES
+
+from support import DEMO
+from support.runs import release_run
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,11 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import DEMO
-from test_release_versions import INDUSTRY, add_body_year, change_licensing, release_run
 
 from publish import changelog
+
+from support import DEMO
+from support.runs import INDUSTRY, add_body_year, change_licensing, release_run
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from pipelines.read.report import NotAReport
 from testkit.render import Layout, Table, write_docx, write_pdf
 
 AGENCY = "南山县人民政府"
-SHARED = Path(__file__).parents[1].parent / "shared" / "fixtures"
+SHARED = Path(__file__).parents[2].parent / "shared" / "fixtures"
 
 # ---------------------------------------------------------------- the report's numbers
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import shared
-
 from testkit import corpus
 from xxgk.cli import main
+
+from support import shared
 
 CASES = [c for c in corpus.CASES if c.name in ("clean-2021", "blanks-2019")]
 

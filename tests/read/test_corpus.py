@@ -4,12 +4,13 @@ documents show, read back cell by cell (pipelines/corpus.py says what each must 
 from __future__ import annotations
 
 import pytest
-from conftest import check_reads_as_rendered
 
 from pipelines.read.document import parse_bytes
 from pipelines.read.readers.doc import soffice
 from testkit import corpus
 from testkit.render import in_10k
+
+from support.reading import check_reads_as_rendered
 
 SNIFFED = {"txt": "text", "pdf": "pdf", "docx": "docx", "doc": "doc"}
 LOCATION = {

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 
 from pipelines.read import template as t
 from pipelines.read.document import parse_bytes
 from pipelines.read.report import NotAReport
+
+from support import SEED
 
 
 def run_parse(path: Path) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from portal import Portal, Route, serve
 
 from pipelines.collect import archive
 from pipelines.collect.fetch import (
@@ -19,6 +18,8 @@ from pipelines.collect.fetch import (
     content_disposition_filename,
     encode_url,
 )
+
+from support.portal import Portal, Route, serve
 
 FAST = Policy(
     connect_timeout=2,
