@@ -384,103 +384,55 @@ def _match_row(
 def _read_applications(
     rows: list[Row], span: range, shape: str, reading: _Reading, exact_cells: bool
 ) -> None:
-    template_rows = t.application_rows(shape)
-    width = len(t.APPLICANTS)
-    cursor = 0  # index of the next template row that may be named
-    started = False
+    _Applications(rows, t.application_rows(shape), reading, exact_cells).read(span)
+
+
+@dataclass
+class _Applications:
+    """Section 三 read line by line. A label names the next template rows in order; its
+    numbers are on the same line, on the next one (a label alone on its line), or came on the
+    line before (numbers whose label names nothing, as a typo leaves it)."""
+
+    rows: list[Row]
+    template_rows: tuple[t.ApplicationRow, ...]
+    reading: _Reading
+    exact_cells: bool
+    cursor: int = 0  # index of the next template row that may be named
+    started: bool = False
     # Numbers whose label named no row, with that label.
     pending_values: tuple[list[Cell], list[Cell]] | None = None
     # A row named, numbers not yet seen.
     pending_row: tuple[t.ApplicationRow, list[Cell]] | None = None
 
-    def assign(row: t.ApplicationRow, values: list[Cell]) -> None:
-        for applicant, cell in zip(t.APPLICANTS, values, strict=True):
-            reading.put(f"applications.{row.key}.{applicant}", cell, decimal=False, signed=False)
+    def read(self, span: range) -> None:
+        for i in span:
+            self._line(i, span)
+        self._settle_pending_row()
 
-    def settle_pending_row() -> None:
-        nonlocal pending_row
-        if pending_row is not None:
-            row, blanks = pending_row
-            if blanks:
-                assign(row, blanks)  # printed, all cells blank
-            pending_row = None
-
-    for i in span:
-        labels, values = value_suffix(live(rows[i]))
+    def _line(self, i: int, span: range) -> None:
+        labels, values = value_suffix(live(self.rows[i]))
+        candidates = self.template_rows[self.cursor :]
         named = [
             r
-            for r in (_matches(labels, template_rows[cursor:]) if labels else [])
+            for r in (_matches(labels, candidates) if labels else [])
             if r.keywords  # a generic exact label (其他, 总计) never makes a row "merged"
         ]
-        row = _match_row(labels, template_rows[cursor:]) if labels else None
-        if row is None and labels and has_number(values):
-            # A label wrapped in text dumped from a PDF: its other half is a line of its own.
-            for joined in (
-                [*labels, Cell(_label_only(rows, i + 1) if i + 1 in span else "", "")],
-                [Cell(_label_only(rows, i - 1) if i - 1 in span else "", ""), *labels],
-            ):
-                found = _matches(joined, template_rows[cursor:])
-                if len(found) == 1:
-                    row = found[0]
-                    break
-        if not started:
+        row = self._named_row(labels, values, i, span, candidates)
+        if not self.started:
             if row is None or row.key != "new_received":
-                continue
-            started = True
-        fitted = fit(values, width, exact_cells=exact_cells)
+                return
+            self.started = True
+        fitted = fit(values, len(t.APPLICANTS), exact_cells=self.exact_cells)
         numbers = fitted is not None and has_number(fitted)
         if len(named) > 1:
-            # Two rows printed as one: whose numbers these are cannot be told. Not used.
-            settle_pending_row()
-            cursor = template_rows.index(named[-1]) + 1
-            pending_values = None
-            where = labels[0].location
-            reading.findings.append(
-                Finding(
-                    "COMPLETE",
-                    "warning",
-                    f"{where}把「{'」「'.join(r.label for r in named)}」合在一行印出，"
-                    "数字无法分到各行，未采用",
-                    [f"applications.{r.key}.{a}" for r in named for a in t.APPLICANTS],
-                )
-            )
-            continue
-        if row is not None:
-            settle_pending_row()
-            index = template_rows.index(row)
-            if pending_values and pending_values[0] and numbers and index == cursor + 1:
-                # The row before was printed with a label that names nothing (a typo) and
-                # sits where exactly one row of the template is missing: that row.
-                by_position = template_rows[cursor]
-                unknown, pending = pending_values
-                assign(by_position, pending)
-                reading.findings.append(
-                    Finding(
-                        "READ_BY_POSITION",
-                        "info",
-                        f"{unknown[0].location}的行名「{''.join(c.text for c in unknown)}」"
-                        f"无法识别，按所在位置认定为「{by_position.label}」",
-                        [f"applications.{by_position.key}.{a}" for a in t.APPLICANTS],
-                    )
-                )
-                pending_values = None
-            cursor = index + 1
-            if numbers:
-                assign(row, fitted)
-                pending_values = None
-            elif pending_values is not None:
-                assign(row, pending_values[1])
-                pending_values = None
-            else:
-                pending_row = (row, fitted or [])
+            self._merged(named, labels)
+        elif row is not None:
+            self._row(row, fitted, numbers)
         elif numbers:
-            if pending_row is not None:
-                assign(pending_row[0], fitted)
-                pending_row = None
-            else:
-                pending_values = (labels, fitted)
+            assert fitted is not None
+            self._unnamed(labels, fitted)
         elif has_number(values):
-            reading.findings.append(
+            self.reading.findings.append(
                 Finding(
                     "COMPLETE",
                     "warning",
@@ -488,7 +440,96 @@ def _read_applications(
                     [],
                 )
             )
-    settle_pending_row()
+
+    def _named_row(
+        self,
+        labels: list[Cell],
+        values: list[Cell],
+        i: int,
+        span: range,
+        candidates: tuple[t.ApplicationRow, ...],
+    ) -> t.ApplicationRow | None:
+        row = _match_row(labels, candidates) if labels else None
+        if row is not None or not labels or not has_number(values):
+            return row
+        # A label wrapped in text dumped from a PDF: its other half is a line of its own.
+        for joined in (
+            [*labels, Cell(_label_only(self.rows, i + 1) if i + 1 in span else "", "")],
+            [Cell(_label_only(self.rows, i - 1) if i - 1 in span else "", ""), *labels],
+        ):
+            found = _matches(joined, candidates)
+            if len(found) == 1:
+                return found[0]
+        return None
+
+    def _merged(self, named: list[t.ApplicationRow], labels: list[Cell]) -> None:
+        """Two rows printed as one: whose numbers these are cannot be told. Not used."""
+        self._settle_pending_row()
+        self.cursor = self.template_rows.index(named[-1]) + 1
+        self.pending_values = None
+        self.reading.findings.append(
+            Finding(
+                "COMPLETE",
+                "warning",
+                f"{labels[0].location}把「{'」「'.join(r.label for r in named)}」合在一行印出，"
+                "数字无法分到各行，未采用",
+                [f"applications.{r.key}.{a}" for r in named for a in t.APPLICANTS],
+            )
+        )
+
+    def _row(self, row: t.ApplicationRow, fitted: list[Cell] | None, numbers: bool) -> None:
+        self._settle_pending_row()
+        index = self.template_rows.index(row)
+        if self.pending_values and self.pending_values[0] and numbers and index == self.cursor + 1:
+            self._by_position()
+        self.cursor = index + 1
+        if numbers:
+            assert fitted is not None
+            self._assign(row, fitted)
+            self.pending_values = None
+        elif self.pending_values is not None:
+            self._assign(row, self.pending_values[1])
+            self.pending_values = None
+        else:
+            self.pending_row = (row, fitted or [])
+
+    def _by_position(self) -> None:
+        """The row before was printed with a label that names nothing (a typo) and sits where
+        exactly one row of the template is missing: that row."""
+        assert self.pending_values is not None
+        by_position = self.template_rows[self.cursor]
+        unknown, pending = self.pending_values
+        self._assign(by_position, pending)
+        self.reading.findings.append(
+            Finding(
+                "READ_BY_POSITION",
+                "info",
+                f"{unknown[0].location}的行名「{''.join(c.text for c in unknown)}」"
+                f"无法识别，按所在位置认定为「{by_position.label}」",
+                [f"applications.{by_position.key}.{a}" for a in t.APPLICANTS],
+            )
+        )
+        self.pending_values = None
+
+    def _unnamed(self, labels: list[Cell], fitted: list[Cell]) -> None:
+        if self.pending_row is not None:
+            self._assign(self.pending_row[0], fitted)
+            self.pending_row = None
+        else:
+            self.pending_values = (labels, fitted)
+
+    def _assign(self, row: t.ApplicationRow, values: list[Cell]) -> None:
+        for applicant, cell in zip(t.APPLICANTS, values, strict=True):
+            self.reading.put(
+                f"applications.{row.key}.{applicant}", cell, decimal=False, signed=False
+            )
+
+    def _settle_pending_row(self) -> None:
+        if self.pending_row is not None:
+            row, blanks = self.pending_row
+            if blanks:
+                self._assign(row, blanks)  # printed, all cells blank
+            self.pending_row = None
 
 
 # ---------------------------------------------------------------- section 四
