@@ -67,89 +67,7 @@ class Portal:
             self.hits.clear()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        portal = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:  # quiet test output
-                pass
-
-            def do_GET(self) -> None:
-                self._answer()
-
-            def _answer(self) -> None:
-                started = time.monotonic()
-                path = self.path.split("?")[0]
-                route = portal.routes.get(path)
-                inm = self.headers.get("If-None-Match")
-                ims = self.headers.get("If-Modified-Since")
-                # in flight: from arrival until the answer starts (a client cannot send its
-                # next request before it has read this answer)
-                with portal._lock:
-                    portal.in_flight += 1
-                    portal.max_in_flight = max(portal.max_in_flight, portal.in_flight)
-                try:
-                    status, headers, body = self._plan(route, path, inm, ims)
-                finally:
-                    with portal._lock:
-                        portal.in_flight -= 1
-                sent = 10 if route is not None and route.hang and status == 200 else len(body)
-                # logged before answering: a client never sees an answer that is not logged
-                with portal._lock:
-                    portal.hits.append(Hit(path, status, inm, ims, started, sent))
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                if route is not None and route.no_length and status == 200:
-                    self.send_header("Connection", "close")
-                    self.close_connection = True
-                else:
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if route is not None and route.hang and status == 200:
-                    self.wfile.write(body[:10])
-                    self.wfile.flush()
-                    portal.stop.wait(route.hang)
-                    return
-                try:
-                    for i in range(0, len(body), 65536):
-                        self.wfile.write(body[i : i + 65536])
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (size cap): expected
-
-            def _plan(
-                self, route: Route | None, path: str, inm: str | None, ims: str | None
-            ) -> tuple[int, dict[str, str], bytes]:
-                plain = {"Content-Type": "text/plain"}
-                if route is None:
-                    return 404, plain, b"not found"
-                if route.delay:
-                    portal.stop.wait(route.delay)
-                with portal._lock:
-                    failed = portal._failures.get(path, 0)
-                    fail = failed < route.fail_first
-                    if fail:
-                        portal._failures[path] = failed + 1
-                if fail:
-                    return 500, plain, b"server error"
-                if route.status >= 400:
-                    return route.status, plain, b"error"
-                if route.location is not None:
-                    return route.status, {"Location": route.location}, b""
-                etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
-                fresh = (route.etag and inm == etag) or (
-                    not route.etag and route.last_modified and ims == route.last_modified
-                )
-                headers = {"ETag": etag} if route.etag else {}
-                if fresh:
-                    return 304, headers, b""
-                headers["Content-Type"] = route.content_type
-                if route.last_modified:
-                    headers["Last-Modified"] = route.last_modified
-                return 200, {**headers, **route.headers}, route.body
-
-        return Handler
+        return type("Handler", (_Handler,), {"portal": self})
 
 
 @contextmanager
@@ -228,3 +146,88 @@ def report_docx(name: str, year: int) -> bytes:
     from testkit.render import layout, write_docx
 
     return write_docx(layout(report(name, year)))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers each request as its route says; `portal` is set on the subclass made per self.portal."""
+
+    portal: Portal
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:  # quiet test output
+        pass
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        started = time.monotonic()
+        path = self.path.split("?")[0]
+        route = self.portal.routes.get(path)
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        # in flight: from arrival until the answer starts (a client cannot send its
+        # next request before it has read this answer)
+        with self.portal._lock:
+            self.portal.in_flight += 1
+            self.portal.max_in_flight = max(self.portal.max_in_flight, self.portal.in_flight)
+        try:
+            status, headers, body = self._plan(route, path, inm, ims)
+        finally:
+            with self.portal._lock:
+                self.portal.in_flight -= 1
+        sent = 10 if route is not None and route.hang and status == 200 else len(body)
+        # logged before answering: a client never sees an answer that is not logged
+        with self.portal._lock:
+            self.portal.hits.append(Hit(path, status, inm, ims, started, sent))
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        if route is not None and route.no_length and status == 200:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if route is not None and route.hang and status == 200:
+            self.wfile.write(body[:10])
+            self.wfile.flush()
+            self.portal.stop.wait(route.hang)
+            return
+        try:
+            for i in range(0, len(body), 65536):
+                self.wfile.write(body[i : i + 65536])
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (size cap): expected
+
+    def _plan(
+        self, route: Route | None, path: str, inm: str | None, ims: str | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        plain = {"Content-Type": "text/plain"}
+        if route is None:
+            return 404, plain, b"not found"
+        if route.delay:
+            self.portal.stop.wait(route.delay)
+        with self.portal._lock:
+            failed = self.portal._failures.get(path, 0)
+            fail = failed < route.fail_first
+            if fail:
+                self.portal._failures[path] = failed + 1
+        if fail:
+            return 500, plain, b"server error"
+        if route.status >= 400:
+            return route.status, plain, b"error"
+        if route.location is not None:
+            return route.status, {"Location": route.location}, b""
+        etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
+        fresh = (route.etag and inm == etag) or (
+            not route.etag and route.last_modified and ims == route.last_modified
+        )
+        headers = {"ETag": etag} if route.etag else {}
+        if fresh:
+            return 304, headers, b""
+        headers["Content-Type"] = route.content_type
+        if route.last_modified:
+            headers["Last-Modified"] = route.last_modified
+        return 200, {**headers, **route.headers}, route.body
