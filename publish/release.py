@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 import schemas
+from pipelines.datadir import atomic_path, atomic_write
 from publish import catalog, changelog, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
@@ -89,15 +90,7 @@ def make_release(
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "data").mkdir(parents=True)
     try:
-        con = duckdb.connect(str(db_path), read_only=True)
-        try:
-            resources = [
-                resource
-                for name in schemas.published_tables()
-                for resource in _export(con, name, staging)
-            ]
-        finally:
-            con.close()
+        resources = _export_all(db_path, staging)
         previous = latest(releases_dir)
         old = _read_json(previous / "datapackage.json") if previous else None
         fingerprint = versioning.fingerprint(
@@ -117,49 +110,82 @@ def make_release(
         chosen = versioning.next_version(old_version, required, bump, force=force)
         if chosen is None:  # file bytes differ but no row and no schema did
             return _kept(staging, previous, old)  # type: ignore[arg-type]
-        version, kind = str(chosen[0]), chosen[1]
-        if (releases_dir / version).exists():
+        version, kind = chosen
+        if (releases_dir / str(version)).exists():
             raise versioning.VersionRefused(f"版本 {version} 已经存在，发布目录不能覆盖。")
         changes = {
-            "version": version,
+            "version": str(version),
             "previous": old["version"] if old else None,
             "created": now.isoformat(timespec="seconds"),
             "bump": kind,
             "required_bump": required,
-            "schema": {
-                "changed": old is not None and fingerprint != old_fingerprint,
-                "fingerprint": fingerprint,
-                "previous_fingerprint": old_fingerprint,
-            },
+            "schema": _schema_change(fingerprint, old_fingerprint),
             **diff,
         }
-        package = descriptor(version, now, resources)
-        _write_json(staging / "datapackage.json", package)
-        (staging / "README.md").write_text(data_dictionary(), encoding="utf-8")
-        _write_json(
-            staging / "inputs.json",
-            {**inputs, "schema_fingerprint": fingerprint, "duckdb_version": duckdb.__version__},
-            sort_keys=True,
-        )
-        _write_json(staging / changelog.CHANGES, changes)
-        names = _names(staging)
-        summary = changelog.summary(changes, names)
-        (staging / changelog.CHANGELOG).write_text(summary, encoding="utf-8")
-        history = [*release_history(releases_dir), _history_entry(changes)]
-        catalog.write_site(staging, package, changes, history, names)
-        _copy_widget(staging)
+        package = descriptor(str(version), now, resources)
+        inputs = {**inputs, "schema_fingerprint": fingerprint, "duckdb_version": duckdb.__version__}
+        summary = _write_contents(staging, releases_dir, package, changes, inputs)
         problems = frictionless_errors(staging / "datapackage.json")
         if problems:
             raise ReleaseInvalid(problems)
-        target = releases_dir / version
-        os.rename(staging, target)  # never onto an existing version: rename fails if it exists
-        _point_alias(releases_dir, LATEST, version)
-        _point_alias(releases_dir, f"v{chosen[0].major}", version)
+        target = _put_in_place(staging, releases_dir, version)
         _write_releases_pages(releases_dir, package["title"])
-        return Release(version, target, True, resources, kind, summary, changes)
+        return Release(str(version), target, True, resources, kind, summary, changes)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _schema_change(fingerprint: str, previous: str | None) -> dict[str, Any]:
+    return {
+        "changed": previous is not None and fingerprint != previous,
+        "fingerprint": fingerprint,
+        "previous_fingerprint": previous,
+    }
+
+
+def _export_all(db_path: Path, staging: Path) -> list[dict[str, Any]]:
+    """Every published table as CSV and Parquet in `staging/data`; their resources."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return [
+            resource
+            for name in schemas.published_tables()
+            for resource in _export(con, name, staging)
+        ]
+    finally:
+        con.close()
+
+
+def _write_contents(
+    staging: Path,
+    releases_dir: Path,
+    package: dict[str, Any],
+    changes: dict[str, Any],
+    inputs: dict[str, Any],
+) -> str:
+    """Everything beside the data files: descriptor, data dictionary, inputs, changelog,
+    catalog site, widget. Returns the Chinese changelog."""
+    _write_json(staging / "datapackage.json", package)
+    (staging / "README.md").write_text(data_dictionary(), encoding="utf-8")
+    _write_json(staging / "inputs.json", inputs, sort_keys=True)
+    _write_json(staging / changelog.CHANGES, changes)
+    names = _names(staging)
+    summary = changelog.summary(changes, names)
+    (staging / changelog.CHANGELOG).write_text(summary, encoding="utf-8")
+    history = [*release_history(releases_dir), _history_entry(changes)]
+    catalog.write_site(staging, package, changes, history, names)
+    _copy_widget(staging)
+    return summary
+
+
+def _put_in_place(staging: Path, releases_dir: Path, version: versioning.Version) -> Path:
+    """The checked release renamed into place, then `latest` and `v<major>` moved to it."""
+    target = releases_dir / str(version)
+    os.rename(staging, target)  # never onto an existing version: rename fails if it exists
+    _point_alias(releases_dir, LATEST, str(version))
+    _point_alias(releases_dir, f"v{version.major}", str(version))
+    return target
 
 
 def _kept(staging: Path, previous: Path, old: dict[str, Any]) -> Release:
@@ -200,13 +226,8 @@ def _write_releases_pages(releases_dir: Path, title: str) -> None:
         for h in reversed(history)
         if (releases_dir / h["version"] / changelog.CHANGELOG).is_file()
     ]
-    for name, text in (
-        (changelog.CHANGELOG, changelog.cumulative(sections)),
-        ("index.html", catalog.releases_index(history, title)),
-    ):
-        tmp = releases_dir / f".{name}-{os.getpid()}"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, releases_dir / name)
+    atomic_write(releases_dir / changelog.CHANGELOG, changelog.cumulative(sections))
+    atomic_write(releases_dir / "index.html", catalog.releases_index(history, title))
 
 
 def _copy_widget(staging: Path) -> None:
@@ -290,7 +311,5 @@ def parquet_problems(base: Path, resource: dict[str, Any]) -> list[str]:
 
 
 def _point_alias(releases_dir: Path, alias: str, version: str) -> None:
-    tmp = releases_dir / f".{alias}-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(version)
-    os.replace(tmp, releases_dir / alias)  # atomic: readers see the old or the new release
+    with atomic_path(releases_dir / alias) as tmp:  # readers see the old or the new release
+        tmp.symlink_to(version)
