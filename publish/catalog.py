@@ -16,7 +16,7 @@ import duckdb
 
 import warehouse
 from publish.docs import constraints_text
-from warehouse.ddl import quote
+from warehouse.ddl import parquet, quote
 
 COVERAGE = "coverage"
 STYLE = """
@@ -76,8 +76,8 @@ def facts(release: Path, package: dict[str, Any]) -> dict[str, Any]:
     try:
         tables = [r["name"] for r in package["resources"] if r["format"] == "csv"]
         for t in tables:
-            path = str(release / "data" / f"{t}.parquet").replace("'", "''")
-            con.execute(f"CREATE VIEW {quote(t)} AS SELECT * FROM read_parquet('{path}')")
+            source = parquet(release / "data" / f"{t}.parquet")
+            con.execute(f"CREATE VIEW {quote(t)} AS SELECT * FROM {source}")
         counts = {t: con.execute(f"SELECT count(*) FROM {quote(t)}").fetchone()[0] for t in tables}
         reports = con.execute(warehouse.sql("catalog_reports")).fetchall()
         findings = con.execute(warehouse.sql("catalog_findings")).fetchall()

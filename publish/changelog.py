@@ -16,7 +16,7 @@ import duckdb
 
 import schemas
 from publish.versioning import BUMP_LABELS
-from warehouse.ddl import quote
+from warehouse.ddl import parquet, quote
 
 CHANGES = "changes.json"
 CHANGELOG = "CHANGELOG.md"
@@ -31,7 +31,7 @@ def _json(value: Any) -> Any:
 
 def _parquet(release: Path, table: str) -> str | None:
     path = release / "data" / f"{table}.parquet"
-    return "read_parquet('" + str(path).replace("'", "''") + "')" if path.is_file() else None
+    return parquet(path) if path.is_file() else None
 
 
 def _columns(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:

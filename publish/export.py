@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 import schemas
-from warehouse.ddl import order_by, quote
+from warehouse.ddl import literal, order_by, quote
 
 BOM = b"\xef\xbb\xbf"
 
@@ -23,8 +23,7 @@ FORMULA_START = r"^'*[=+\-@\t\r]"
 def neutralised(column: str) -> str:
     """SQL for a text column with spreadsheet formulas defused (CSV only, never Parquet)."""
     col = quote(column)
-    pattern = FORMULA_START.replace("'", "''")
-    return f"CASE WHEN regexp_matches({col}, '{pattern}') THEN '''' || {col} ELSE {col} END"
+    return f"CASE WHEN regexp_matches({col}, {literal(FORMULA_START)}) THEN '''' || {col} ELSE {col} END"
 
 
 def select_sql(name: str, *, for_spreadsheets: bool = False) -> str:
@@ -39,13 +38,14 @@ def select_sql(name: str, *, for_spreadsheets: bool = False) -> str:
 
 def export_table(con: duckdb.DuckDBPyConnection, name: str, path: Path, fmt: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    target = str(path).replace("'", "''")
     if fmt == "parquet":
-        con.execute(f"COPY ({select_sql(name)}) TO '{target}' (FORMAT parquet, COMPRESSION snappy)")
+        con.execute(
+            f"COPY ({select_sql(name)}) TO {literal(str(path))} (FORMAT parquet, COMPRESSION snappy)"
+        )
         return
     body = path.with_name(path.name + ".body")
     con.execute(
-        f"COPY ({select_sql(name, for_spreadsheets=True)}) TO '{str(body).replace(chr(39), chr(39) * 2)}' "
+        f"COPY ({select_sql(name, for_spreadsheets=True)}) TO {literal(str(body))} "
         "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', NEW_LINE '\\n')"
     )
     # UTF-8 with a byte-order mark: Excel otherwise opens Chinese CSV as GBK mojibake.

@@ -26,6 +26,7 @@ from pipelines.datadir import atomic_path, atomic_write
 from publish import catalog, changelog, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
+from warehouse.ddl import parquet
 
 LATEST = "latest"
 WIDGET = Path(__file__).parent / "widget"
@@ -195,9 +196,9 @@ def _kept(staging: Path, previous: Path, old: dict[str, Any]) -> Release:
 
 
 def _names(release: Path) -> dict[str, str]:
-    path = str(release / "data" / "bodies.parquet").replace("'", "''")
+    source = parquet(release / "data" / "bodies.parquet")
     with duckdb.connect() as con:
-        return dict(con.execute(f"SELECT body_id, name FROM read_parquet('{path}')").fetchall())
+        return dict(con.execute(f"SELECT body_id, name FROM {source}").fetchall())
 
 
 def _history_entry(changes: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,20 @@ ARROW_TYPES = {
 
 
 def quote(identifier: str) -> str:
+    """A table or column name in SQL."""
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(value: Any) -> str:
+    """A value in SQL: strings (paths, patterns, enum members) quoted, numbers as they are."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def parquet(path: Any) -> str:
+    """The SQL that reads one Parquet file."""
+    return f"read_parquet({literal(str(path))})"
 
 
 def create_table(name: str, *, constraints: bool = True) -> str:

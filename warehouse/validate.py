@@ -13,7 +13,7 @@ import duckdb
 
 import schemas
 import warehouse
-from warehouse.ddl import DUCKDB_TYPES, quote
+from warehouse.ddl import DUCKDB_TYPES, literal, parquet, quote
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,6 @@ class Violation:
         return f"{self.table} {where}{column}：{self.message}"
 
 
-def _literal(value: Any) -> str:
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return repr(value)
-
-
 def _field_checks(field: dict[str, Any]) -> list[tuple[str, str]]:
     """(SQL condition that is true for a bad row, Chinese message) for one field."""
     col = quote(field["name"])
@@ -45,7 +39,7 @@ def _field_checks(field: dict[str, Any]) -> list[tuple[str, str]]:
         allowed = [*field.get("trueValues", ["true"]), *field.get("falseValues", ["false"])]
         checks.append(
             (
-                f"{col} IS NOT NULL AND lower({text}) NOT IN ({', '.join(map(_literal, allowed))})",
+                f"{col} IS NOT NULL AND lower({text}) NOT IN ({', '.join(map(literal, allowed))})",
                 f"应为 {' / '.join(v for v in allowed if v)} 之一",
             )
         )
@@ -62,14 +56,14 @@ def _field_checks(field: dict[str, Any]) -> list[tuple[str, str]]:
     if "enum" in c:
         checks.append(
             (
-                f"{col} IS NOT NULL AND {text} NOT IN ({', '.join(map(_literal, c['enum']))})",
+                f"{col} IS NOT NULL AND {text} NOT IN ({', '.join(map(literal, c['enum']))})",
                 f"应为以下之一：{'、'.join(map(str, c['enum']))}",
             )
         )
     if "pattern" in c:
         checks.append(
             (
-                f"{col} IS NOT NULL AND {text} <> '' AND NOT regexp_full_match({text}, {_literal(c['pattern'])})",
+                f"{col} IS NOT NULL AND {text} <> '' AND NOT regexp_full_match({text}, {literal(c['pattern'])})",
                 f"格式不对（应符合 {c['pattern']}）",
             )
         )
@@ -205,10 +199,9 @@ def check_parquet(path: Any, schema_name: str) -> list[Violation]:
 
     con = duckdb.connect()
     try:
-        source = str(path).replace("'", "''")
         con.execute(
             f"CREATE TABLE {quote(schema_name)} AS "
-            f"SELECT row_number() OVER () AS _row, * FROM read_parquet('{source}')"
+            f"SELECT row_number() OVER () AS _row, * FROM {parquet(path)}"
         )
         actual = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {quote(schema_name)}").fetchall()][
             1:
