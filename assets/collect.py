@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import dagster as dg
 from pydantic import Field
 
+import schemas
 from assets.metadata import md_or_none
 from assets.partitions import BODY_YEAR
 from assets.registry import registry
@@ -14,13 +15,6 @@ from pipelines import run
 from pipelines.collect.collector import Document
 from pipelines.collect.inbox import InboxFile
 from pipelines.registry.model import Registry
-from pipelines.tables.rows import STATUS_LABELS
-
-FOUND_BY = {
-    "registry": "登记表 registry",
-    "discovery": "栏目查找 discovery",
-    "inbox": "收件箱 inbox",
-}
 
 
 @dg.asset(
@@ -80,12 +74,13 @@ def raw_documents(
     collection = run.collect(paths.settings(), registry, inbox_files)
     documents = collection.documents
     failed = [d for d in documents if d.error]
-    by = {k: sum(d.found_by == k and d.sha256 is not None for d in documents) for k in FOUND_BY}
+    ways = schemas.labels("coverage", "found_by")
+    by = {k: sum(d.found_by == k and d.sha256 is not None for d in documents) for k in ways}
     context.add_output_metadata(
         {
             "取得 collected": len(documents) - len(failed),
             "未取得 missing": len(failed),
-            **{f"来源 {label}": by[k] for k, label in FOUND_BY.items()},
+            **{f"来源 {schemas.label('coverage', 'found_by', k)}": n for k, n in by.items()},
             "未变化未下载 unchanged (HTTP 304)": sum(d.not_modified for d in documents),
             "HTTP 请求数 requests": collection.requests,
             "年报栏目 listings": md_or_none(
@@ -138,7 +133,7 @@ def body_year_report(
     row = one.report
     return dg.MaterializeResult(
         metadata={
-            "状态 status": STATUS_LABELS[row["status"]],
+            "状态 status": schemas.labels("reports", "status")[row["status"]],
             "原因 reason": row["status_reason"] or "",
             "来源 source": one.document.source,
             "sha256": one.document.sha256 or "",

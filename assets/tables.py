@@ -6,10 +6,11 @@ from typing import Any
 
 import dagster as dg
 
+import schemas
 from assets.metadata import md_table
 from pipelines import run
 from pipelines.read.rules import RULES
-from pipelines.tables.rows import STATUS_LABELS, ReportInput, Rows
+from pipelines.tables.rows import ReportInput, Rows
 
 Tables = dict[str, Rows]
 
@@ -37,7 +38,7 @@ def report_tables(context: dg.AssetExecutionContext, parsed_reports: list[Report
                     [
                         r["body_id"],
                         r["year"],
-                        STATUS_LABELS[r["status"]],
+                        schemas.label("reports", "status", r["status"]),
                         r["errors"],
                         r["warnings"],
                         r["status_reason"],
@@ -135,13 +136,6 @@ MARKS = {
     "not_due": "… 未到期",
     "not_expected": "",
 }
-COVERAGE_LABELS = {
-    "received": "已取得 received",
-    "unreadable": "无法读取 unreadable",
-    "missing": "缺少 missing",
-    "not_due": "未到期 not due",
-    "not_expected": "不存续 not expected",
-}
 
 
 def matrix(rows: Rows) -> tuple[list[str], list[list[Any]]]:
@@ -176,7 +170,10 @@ def coverage(context: dg.AssetExecutionContext, report_tables: Tables) -> Rows:
     header, table = matrix(rows)
     context.add_output_metadata(
         {
-            **{COVERAGE_LABELS[k]: statuses.get(k, 0) for k in COVERAGE_LABELS},
+            **{
+                schemas.label("coverage", "status", k): statuses.get(k, 0)
+                for k in schemas.labels("coverage", "status")
+            },
             "逾期 late": sum(r["timeliness"] == "late" for r in rows),
             "机关×年度 body × year": md_table(header, table, limit=200),
             "缺少和逾期 missing and late": md_table(
@@ -185,7 +182,7 @@ def coverage(context: dg.AssetExecutionContext, report_tables: Tables) -> Rows:
                     [
                         r["body_id"],
                         r["year"],
-                        COVERAGE_LABELS[r["status"]],
+                        schemas.label("coverage", "status", r["status"]),
                         r["days_late"],
                         r["note"],
                     ]

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+import schemas
 import warehouse
 from publish.docs import constraints_text
 from warehouse.ddl import parquet, quote
@@ -27,8 +28,6 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}
 code,.hash{font-family:monospace;font-size:.85em}.hash{word-break:break-all}
 nav a{margin-right:1rem}.error{color:#a00}.warning{color:#a60}
 """
-STATUS = {"parsed": "已读取", "partial": "部分读取", "failed": "无法读取", "missing": "未取得文件"}
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def esc(value: Any) -> str:
@@ -192,7 +191,7 @@ def _change_counts(changes: dict[str, Any]) -> str:
 def _findings(f: dict[str, Any]) -> str:
     rules = table_html(
         ["规则 rule", "严重程度 severity", "问题数 findings", "涉及报告 reports"],
-        [[r, f"{SEVERITY.get(s, s)} {s}", n, m] for r, s, n, m in f["findings"]],
+        [[r, schemas.label("findings", "severity", s), n, m] for r, s, n, m in f["findings"]],
         {2, 3},
     )
     reports = table_html(
@@ -207,7 +206,16 @@ def _findings(f: dict[str, Any]) -> str:
             "合成 synthetic",
         ],
         [
-            [name, body, year, f"{STATUS.get(st, st)} {st}", err, warn, reason, "是" if syn else ""]
+            [
+                name,
+                body,
+                year,
+                schemas.label("reports", "status", st),
+                err,
+                warn,
+                reason,
+                "是" if syn else "",
+            ]
             for body, name, year, st, err, warn, reason, syn in f["reports"]
         ],
         {2, 4, 5},

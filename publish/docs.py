@@ -24,7 +24,11 @@ def constraints_text(field: dict) -> str:
     if c.get("required"):
         parts.append("必填 required")
     if "enum" in c:
-        parts.append("取值 enum: " + ", ".join(f"`{v}`" for v in c["enum"]))
+        shown = field.get("enumLabels", {})
+        parts.append(
+            "取值 enum: "
+            + ", ".join(f"`{v}` {shown[v]}" if v in shown else f"`{v}`" for v in c["enum"])
+        )
     if "pattern" in c:
         parts.append(f"格式 pattern: `{c['pattern']}`")
     for key, word in (("minimum", "最小 min"), ("maximum", "最大 max")):

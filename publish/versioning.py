@@ -66,13 +66,14 @@ def versions(releases_dir: Path) -> list[Version]:
     return sorted(v for v in found if v is not None)
 
 
+# What a field says for people, not for code: changing it is not a change of structure.
+PRESENTATION = ("title", "description", "enumLabels")
+
+
 def _structure(schema: dict[str, Any]) -> dict[str, Any]:
     """What code reading the table depends on: not titles and descriptions."""
     return {
-        "fields": [
-            {k: v for k, v in f.items() if k not in ("title", "description")}
-            for f in schema["fields"]
-        ],
+        "fields": [{k: v for k, v in f.items() if k not in PRESENTATION} for f in schema["fields"]],
         "primaryKey": schema.get("primaryKey", []),
         "foreignKeys": schema.get("foreignKeys", []),
     }

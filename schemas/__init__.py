@@ -36,3 +36,21 @@ def field_names(name: str) -> list[str]:
 
 def primary_key(name: str) -> list[str]:
     return list(load(name).get("primaryKey", []))
+
+
+def field(table: str, name: str) -> dict[str, Any]:
+    return next(f for f in load(table)["fields"] if f["name"] == name)
+
+
+def labels(table: str, name: str) -> dict[str, str]:
+    """The Chinese label of each value of an enum field (its `enumLabels`, in enum order): what
+    the UI, the catalog and the command line show for `parsed`, `error`, `not_due` …"""
+    return dict(field(table, name)["enumLabels"])
+
+
+def label(table: str, name: str, value: str | None) -> str:
+    """`已读取 parsed`: the label with the value beside it (the value alone if it has none)."""
+    if value is None:
+        return ""
+    text = labels(table, name).get(value)
+    return f"{text} {value}" if text else value

@@ -15,16 +15,11 @@ from typing import Any
 
 from pipelines.read import template as t
 from pipelines.read.report import Report
-from testkit.render import (
-    Damage,
-    Layout,
-    layout,
-    write_doc,
-    write_docx,
-    write_html,
-    write_pdf,
-    write_text,
-)
+from testkit.render.docx import write_doc, write_docx
+from testkit.render.html import write_html
+from testkit.render.layout import Damage, Layout, layout
+from testkit.render.pdf import write_pdf
+from testkit.render.text import write_text
 
 AGENCIES = ("南山县人民政府", "北湖区市场监督管理局", "东川市〇〇街道办事处", "西岭县教育局")
 

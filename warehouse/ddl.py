@@ -65,8 +65,18 @@ def arrow_schema(name: str) -> pa.Schema:
     )
 
 
+class RowKeysMismatch(ValueError):
+    """A row built with other keys than its table's fields: a typo would publish an empty column."""
+
+
 def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows (dicts keyed by schema field names) as an Arrow table of the schema's types."""
+    """Rows (dicts keyed by exactly the schema's field names) as an Arrow table of the schema's
+    types; a row with a key missing or one too many is refused, never dropped or filled."""
+    fields = set(schemas.field_names(name))
+    for n, row in enumerate(rows, start=1):
+        if row.keys() != fields:
+            missing, extra = sorted(fields - row.keys()), sorted(row.keys() - fields)
+            raise RowKeysMismatch(f"{name} row {n}: missing {missing}, not in the schema {extra}")
     return pa.Table.from_pylist(rows, schema=arrow_schema(name))
 
 

@@ -192,7 +192,9 @@ def _run(bump: str, force: bool) -> int:
 
 
 def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
-    from pipelines.tables.rows import STATUS_LABELS
+    import schemas
+
+    status = schemas.labels("reports", "status")
 
     if not result.success:
         failures = [
@@ -205,7 +207,7 @@ def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
     for r in result.output_for_node("report_tables")["reports"]:
         reason = f"：{r['status_reason']}" if r["status_reason"] else ""
         lines.append(
-            f"  {r['body_id']} {r['year']} {STATUS_LABELS[r['status']]} "
+            f"  {r['body_id']} {r['year']} {status[r['status']]} "
             f"(错误 {r['errors']}，警告 {r['warnings']}){reason}"
         )
     cover = result.output_for_node("report_tables")["coverage"]

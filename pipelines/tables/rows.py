@@ -22,13 +22,6 @@ from pipelines.text import same_name
 
 Rows = list[dict[str, Any]]
 
-STATUS_LABELS = {
-    "parsed": "已读取",
-    "partial": "部分读取",
-    "failed": "无法读取",
-    "missing": "未取得文件",
-}
-
 
 @dataclass
 class ReportInput:

@@ -8,7 +8,7 @@ import pytest
 from pipelines.read.document import parse_bytes
 from pipelines.read.readers.doc import soffice
 from testkit import corpus
-from testkit.render import in_10k
+from testkit.render.layout import in_10k
 
 from support.reading import check_reads_as_rendered
 

@@ -14,7 +14,8 @@ from pipelines.read.document import parse_bytes
 from pipelines.read.readers import pdf as pdf_reader
 from pipelines.read.values import is_value
 from testkit import corpus
-from testkit.render import Layout, Table, write_pdf
+from testkit.render.layout import Layout, Table
+from testkit.render.pdf import write_pdf
 
 from support import shared
 from support.reading import check_reads_as_rendered

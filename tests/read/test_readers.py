@@ -11,7 +11,7 @@ from pipelines.read.document import parse_bytes
 from pipelines.read.readers import html, text
 from pipelines.read.values import live
 from testkit import demo
-from testkit.render import to_html, to_text
+from testkit.demo import to_html, to_text
 
 
 def synthetic(seed: int = 7):

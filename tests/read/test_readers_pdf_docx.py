@@ -17,7 +17,9 @@ from pipelines.read.grid import Cell, clean
 from pipelines.read.readers import docx as docx_reader
 from pipelines.read.readers import pdf as pdf_reader
 from pipelines.read.report import NotAReport
-from testkit.render import Layout, Table, write_docx, write_pdf
+from testkit.render.docx import write_docx
+from testkit.render.layout import Layout, Table
+from testkit.render.pdf import write_pdf
 
 AGENCY = "南山县人民政府"
 SHARED = Path(__file__).parents[2].parent / "shared" / "fixtures"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pipelines.read import template as t
 from pipelines.read.document import parse_bytes
 from testkit import corpus
-from testkit.render import write_html, write_text
+from testkit.render.html import write_html
+from testkit.render.text import write_text
 
 CLEAN = next(c for c in corpus.CASES if c.name == "clean-2021")
 

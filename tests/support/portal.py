@@ -102,7 +102,7 @@ def report(name: str, year: int, seed: int = 1):  # type: ignore[no-untyped-def]
 def report_html(
     name: str, year: int, *, published_on: str | None = None, encoding: str = "utf-8"
 ) -> bytes:
-    from testkit.render import to_html
+    from testkit.demo import to_html
 
     preamble = f"发布日期：{published_on}" if published_on else ""
     return to_html(report(name, year), preamble=preamble, charset=encoding).encode(encoding)
@@ -137,13 +137,15 @@ def listing_page(
 
 
 def report_pdf(name: str, year: int) -> bytes:
-    from testkit.render import layout, write_pdf
+    from testkit.render.layout import layout
+    from testkit.render.pdf import write_pdf
 
     return write_pdf(layout(report(name, year)))
 
 
 def report_docx(name: str, year: int) -> bytes:
-    from testkit.render import layout, write_docx
+    from testkit.render.docx import write_docx
+    from testkit.render.layout import layout
 
     return write_docx(layout(report(name, year)))
 
