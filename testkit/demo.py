@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import schemas
 from pipelines.read import template as t
 from pipelines.read.report import Report
 
@@ -329,21 +330,8 @@ def documents() -> dict[str, bytes]:
 
 
 def registry_csv(files: dict[str, bytes]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "body_id",
-            "name",
-            "region_name",
-            "region_code",
-            "level",
-            "parent_id",
-            "year",
-            "source",
-            "synthetic",
-        ]
-    )
+    """One row per body and year; the registry's columns the demo fills, in the schema's order."""
+    rows = []
     for body in BODIES:
         for year in body.years:
             stem = f"{body.body_id}-{year}"
@@ -352,19 +340,24 @@ def registry_csv(files: dict[str, bytes]) -> bytes:
             else:
                 found = [f for f in files if f.startswith(stem + ".")]
                 source = f"documents/{found[0]}" if found else f"documents/{stem}.pdf"
-            parent = "" if body.body_id == CITY else CITY
-            writer.writerow(
-                [
-                    body.body_id,
-                    body.name,
-                    *REGION,
-                    body.level,
-                    parent,
-                    year,
-                    source,
-                    str(body.synthetic).lower(),
-                ]
+            rows.append(
+                {
+                    "body_id": body.body_id,
+                    "name": body.name,
+                    "region_name": REGION[0],
+                    "region_code": REGION[1],
+                    "level": body.level,
+                    "parent_id": "" if body.body_id == CITY else CITY,
+                    "year": year,
+                    "source": source,
+                    "synthetic": str(body.synthetic).lower(),
+                }
             )
+    columns = [f for f in schemas.field_names("registry") if f in rows[0]]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 

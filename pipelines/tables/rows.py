@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import schemas
 from pipelines.collect.collector import Document
 from pipelines.read.cache import Outcome
 from pipelines.read.document import PARSER_VERSION
@@ -100,11 +101,6 @@ _TABLE_ORDER = (
     "findings",
     "coverage",
 )
-_SECTION_COLUMNS = {
-    "proactive": ("item", "measure"),
-    "applications": ("row", "applicant"),
-    "reviews_litigation": ("proceeding", "outcome"),
-}
 
 
 def _assess(item: ReportInput) -> tuple[list[Finding], str, str | None, Report | None]:
@@ -158,7 +154,7 @@ def _date(text: str | None) -> date | None:
 def _cells(report: Report, key: dict[str, Any], tables: dict[str, Rows]) -> None:
     for path in contract_paths(report):
         section, row, col = path.split(".")
-        a, b = _SECTION_COLUMNS[section]
+        a, b = schemas.primary_key(section)[2:]  # after body_id, year: the cell's row and column
         tables[section].append(
             {
                 **key,
