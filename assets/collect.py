@@ -1,55 +1,55 @@
-"""Group `collect`: the inbox, every registry entry's document (local file, download, listing
-page), and one body-year collected and read alone."""
-
-from datetime import UTC, datetime
+"""Group `collect`: the inbox, and each registry entry's document (local file, download, listing
+page), partitioned by year and division."""
 
 import dagster as dg
 from pydantic import Field
 
 import schemas
 from assets.metadata import md_or_none
-from assets.partitions import BODY_YEAR
+from assets.partitions import REPORTS
 from assets.registry import registry
 from assets.resources import XxgkPaths
 from pipelines import run
-from pipelines.collect.collector import Document
-from pipelines.collect.inbox import InboxFile
-from pipelines.registry.model import Registry
 
 
 @dg.asset(
     group_name="collect",
+    deps=[registry],
     description="收件箱（数据目录 inbox/）：数据办通过其他途径收到的报告。每个文件先原样存档，再按文件"
     "标题（或文件名）对应到机关和年度；对不上的文件留在收件箱并写明原因。"
     "Inbox: files the data office received by other means, archived and matched to a body and year.",
 )
-def inbox_files(
-    context: dg.AssetExecutionContext, paths: XxgkPaths, registry: Registry
-) -> list[InboxFile]:
-    files = run.scan_inbox(paths.settings(), registry)
+def inbox_files(context: dg.AssetExecutionContext, paths: XxgkPaths) -> dg.MaterializeResult:
+    s = paths.settings()
+    files = run.scan_inbox(s)
+    names = run.body_names(s)
     unmatched = [f for f in files if not f.matched]
-    context.add_output_metadata(
-        {
-            "收件箱 folder": str(paths.data.inbox),
+    return dg.MaterializeResult(
+        metadata={
+            "收件箱 folder": str(s.data.inbox),
             "文件数 files": len(files),
             "已对应 matched": len(files) - len(unmatched),
             "未对应 unmatched": len(unmatched),
             "文件 files list": md_or_none(
                 ["文件 file", "机关 body", "年度 year", "依据 matched by", "原因 reason"],
-                [[f.file, f.body_id, f.year, f.matched_by, f.reason] for f in files],
+                [
+                    [f.file, names.get(f.body_id or ""), f.year, f.matched_by, f.reason]
+                    for f in files
+                ],
                 limit=100,
             ),
         }
     )
-    return files
 
 
 @dg.asset_check(
     asset=inbox_files,
     description="收件箱中的每个文件都对应到了登记表中的机关和年度。Every inbox file was matched.",
 )
-def inbox_files_matched(inbox_files: list[InboxFile]) -> dg.AssetCheckResult:
-    unmatched = [f"「{f.file}」：{f.reason}" for f in inbox_files if not f.matched]
+def inbox_files_matched(paths: XxgkPaths) -> dg.AssetCheckResult:
+    unmatched = [
+        f"「{f.file}」：{f.reason}" for f in run.inbox_files(paths.settings()) if not f.matched
+    ]
     return dg.AssetCheckResult(
         passed=not unmatched,
         severity=dg.AssetCheckSeverity.WARN,
@@ -58,30 +58,54 @@ def inbox_files_matched(inbox_files: list[InboxFile]) -> dg.AssetCheckResult:
     )
 
 
+class CollectConfig(dg.Config):
+    body: str = Field(
+        default="",
+        description="只收集这一个机关（填机关编号，如 yongan-finance-bureau）；空：分区内全部机关。"
+        "Collect only this body (its id); empty: every body of the partition.",
+    )
+    refetch: bool = Field(
+        default=False,
+        description="忽略 ETag/Last-Modified，重新下载（网站未正确报告变化时用）。"
+        "Download again even if the server says the document is unchanged.",
+    )
+
+
 @dg.asset(
     group_name="collect",
-    description="原始文件：按登记表读取本地文件、下载网址（网页上的 PDF/Word 附件一并下载）、在年报栏目"
-    "上按标题找各年度的报告，或取收件箱中的文件；原样存入以 sha256 命名的只增档案，并记下来源。"
-    "未变化的网页（ETag/Last-Modified）不重新下载。"
-    "Raw documents: exact bytes in an append-only archive keyed by sha256, with provenance.",
+    partitions_def=REPORTS,
+    deps=[inbox_files],
+    pool="fetch",  # one collecting step at a time keeps the per-host limits across processes
+    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=20),
+    description="原始文件（按「年度-行政区划」分区）：按登记表读取本地文件、下载网址（网页上的 PDF/Word "
+    "附件一并下载）、在年报栏目上按标题找各年度的报告，或取收件箱中的文件；原样存入以 sha256 命名的只增"
+    "档案，并记下来源。输入没有变化的分区不再收集；未变化的网页（ETag/Last-Modified）不重新下载。"
+    "Documents per year × division: exact bytes in an append-only archive keyed by sha256.",
 )
-def raw_documents(
-    context: dg.AssetExecutionContext,
-    paths: XxgkPaths,
-    registry: Registry,
-    inbox_files: list[InboxFile],
-) -> list[Document]:
-    collection = run.collect(paths.settings(), registry, inbox_files)
-    documents = collection.documents
-    failed = [d for d in documents if d.error]
+def documents(
+    context: dg.AssetExecutionContext, config: CollectConfig, paths: XxgkPaths
+) -> dg.MaterializeResult:
+    s = paths.settings()
+    try:
+        collection = run.collect(
+            s, list(context.partition_keys), body=config.body or None, refetch=config.refetch
+        )
+    except run.NotRegistered as e:
+        raise dg.Failure(description=str(e)) from None
+    done = [p for p in collection.partitions if not p.skipped]
+    docs = [d for p in done for d in p.collected]
+    failed = [d for d in docs if d.error]
+    names = run.body_names(s)
     ways = schemas.labels("coverage", "found_by")
-    by = {k: sum(d.found_by == k and d.sha256 is not None for d in documents) for k in ways}
-    context.add_output_metadata(
-        {
-            "取得 collected": len(documents) - len(failed),
+    by = {k: sum(d.found_by == k and d.sha256 is not None for d in docs) for k in ways}
+    return dg.MaterializeResult(
+        metadata={
+            "分区 partitions": len(collection.partitions),
+            "输入未变未收集 unchanged, not collected": len(collection.partitions) - len(done),
+            "取得 collected": len(docs) - len(failed),
             "未取得 missing": len(failed),
             **{f"来源 {schemas.label('coverage', 'found_by', k)}": n for k, n in by.items()},
-            "未变化未下载 unchanged (HTTP 304)": sum(d.not_modified for d in documents),
+            "未变化未下载 unchanged (HTTP 304)": sum(d.not_modified for d in docs),
             "HTTP 请求数 requests": collection.requests,
             "年报栏目 listings": md_or_none(
                 ["栏目 listing", "页数 pages", "找到的年度 years found", "问题 error"],
@@ -93,54 +117,12 @@ def raw_documents(
             ),
             "需核对的选择 ambiguous": md_or_none(
                 ["机关 body", "年度 year", "说明 note"],
-                [[d.body_id, d.year, d.note] for d in documents if d.note],
+                [[names.get(d.body_id, d.body_id), d.year, d.note] for d in docs if d.note],
             ),
             "未取得的文件 missing documents": md_or_none(
                 ["机关 body", "年度 year", "原因 reason"],
-                [[d.body_id, d.year, d.error] for d in failed],
+                [[names.get(d.body_id, d.body_id), d.year, d.error] for d in failed],
                 limit=100,
             ),
-        }
-    )
-    return documents
-
-
-class BodyYearConfig(dg.Config):
-    refetch: bool = Field(
-        default=False,
-        description="忽略 ETag/Last-Modified，重新下载（网站未正确报告变化时用）。"
-        "Download again even if the server says the document is unchanged.",
-    )
-
-
-@dg.asset(
-    group_name="collect",
-    partitions_def=BODY_YEAR,
-    deps=[registry],
-    description="单个机关单个年度：只（重新）查找、下载、解析这一份报告，结果进入原始档案和解析缓存，"
-    "下次完整运行直接沿用。One body and year on its own: (re)fetch and parse just this report.",
-)
-def body_year_report(
-    context: dg.AssetExecutionContext, config: BodyYearConfig, paths: XxgkPaths
-) -> dg.MaterializeResult:
-    keys = context.partition_key.keys_by_dimension  # type: ignore[attr-defined]
-    try:
-        one = run.one_report(
-            paths.settings(), keys["body"], int(keys["year"]), refetch=config.refetch
-        )
-    except run.NotRegistered as e:
-        raise dg.Failure(description=str(e)) from None
-    row = one.report
-    return dg.MaterializeResult(
-        metadata={
-            "状态 status": schemas.labels("reports", "status")[row["status"]],
-            "原因 reason": row["status_reason"] or "",
-            "来源 source": one.document.source,
-            "sha256": one.document.sha256 or "",
-            "未变化 unchanged (304)": one.document.not_modified,
-            "沿用解析缓存 parse from cache": one.from_cache,
-            "错误 errors": row["errors"],
-            "警告 warnings": row["warnings"],
-            "检查时间 checked at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     )

@@ -1,47 +1,67 @@
-"""Partitions by body and by year, so that one body-year can be (re)fetched and read alone.
-
-Both dimensions are dynamic: the keys come from the registry (`pipelines.run.partition_keys`),
-added by the `registry` asset and by the registry sensor through `add_requests`. Body ids match
-`^[a-z0-9][a-z0-9_-]*$` (the registry's schema), so keys never hold the commas or pipes Dagster
-reserves.
+"""The partitions of the collect and read stages: one per year and administrative division,
+keyed `<year>-<division code>` (`pipelines.registry.partitions` says why). Only the pairs the
+registry expects a report for exist: the `registry` asset and the registry sensor add new ones
+and remove those no longer registered (their history stays in the event log).
 """
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
-BODIES = dg.DynamicPartitionsDefinition(name="bodies")
-YEARS = dg.DynamicPartitionsDefinition(name="years")
-BODY_YEAR = dg.MultiPartitionsDefinition({"body": BODIES, "year": YEARS})
+# Dagster 1.13 calls `backfill_policy` beta and warns at every import: nothing for the data office.
+warnings.filterwarnings("ignore", message=r"Parameter `backfill_policy`")
+
+NAME = "year_division"
+REPORTS = dg.DynamicPartitionsDefinition(name=NAME)
+# The tags by which a run covers a range of partitions (Dagster's own names).
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
 
 
-def new_keys(instance: dg.DagsterInstance, keys: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Per dimension, the registry's keys that are not partitions yet. Keys are never removed:
-    a body dropped from the registry keeps its history."""
-    known = {name: set(instance.get_dynamic_partitions(name)) for name in keys}
-    return {name: [k for k in wanted if k not in known[name]] for name, wanted in keys.items()}
+def changes(instance: dg.DagsterInstance, keys: list[str]) -> tuple[list[str], list[str]]:
+    """(keys to add, keys to remove) for the partitions to be exactly the registry's."""
+    known = instance.get_dynamic_partitions(NAME)
+    wanted = set(keys)
+    return [k for k in keys if k not in set(known)], [k for k in known if k not in wanted]
 
 
-def add(instance: dg.DagsterInstance, keys: dict[str, list[str]]) -> list[str]:
-    """Add the new keys now (from an asset); returns what was added."""
-    added = []
-    for name, new in new_keys(instance, keys).items():
-        if new:
-            instance.add_dynamic_partitions(name, new)
-            added += new
-    return added
+def sync(instance: dg.DagsterInstance, keys: list[str]) -> tuple[list[str], list[str]]:
+    """Make the partitions the registry's now (from an asset); returns (added, removed)."""
+    added, removed = changes(instance, keys)
+    if added:
+        instance.add_dynamic_partitions(NAME, added)
+    for k in removed:
+        instance.delete_dynamic_partition(NAME, k)
+    return added, removed
 
 
-def add_requests(
-    instance: dg.DagsterInstance, keys: dict[str, list[str]]
-) -> list[dg.AddDynamicPartitionsRequest]:
-    """The same, as requests a sensor returns."""
-    return [
-        dg.AddDynamicPartitionsRequest(name, new)
-        for name, new in new_keys(instance, keys).items()
-        if new
-    ]
+Request = dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest
 
 
-def body_year_key(body_id: str, year: int) -> dg.MultiPartitionKey:
-    return dg.MultiPartitionKey({"body": body_id, "year": str(year)})
+def requests(instance: dg.DagsterInstance, keys: list[str]) -> tuple[list[Request], list[str]]:
+    """The same, as requests a sensor returns; with the order the partitions will have once
+    they are applied (for the run the sensor requests with them)."""
+    added, removed = changes(instance, keys)
+    out: list[Request] = []
+    if added:
+        out.append(REPORTS.build_add_request(added))
+    if removed:
+        out.append(REPORTS.build_delete_request(removed))
+    gone = set(removed)
+    return out, [k for k in ordered(instance) if k not in gone] + added
+
+
+def ordered(instance: dg.DagsterInstance) -> list[str]:
+    """Partition keys in the order Dagster ranges them (the order they were added)."""
+    return list(instance.get_dynamic_partitions(NAME))
+
+
+def range_tags(order: list[str], keys: list[str]) -> dict[str, str]:
+    """Tags of one run over the partitions from the first to the last of `keys` in `order`
+    (Dagster's, `ordered`): every key between them is in the run too, and does no work if
+    nothing it reads changed."""
+    position = {k: i for i, k in enumerate(order)}
+    chosen = sorted(keys, key=position.__getitem__)
+    return {RANGE_START: chosen[0], RANGE_END: chosen[-1]}

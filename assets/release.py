@@ -1,16 +1,12 @@
 """Group `release`: versioned open-data releases made from the warehouse."""
 
-from typing import Any
-
 import dagster as dg
 from pydantic import Field
 
 from assets.metadata import md_table
 from assets.resources import XxgkPaths
-from assets.tables import Tables
 from assets.warehouse import warehouse
 from pipelines import run
-from pipelines.registry.model import Registry
 from publish.versioning import AUTO, VersionRefused
 
 
@@ -39,17 +35,9 @@ def release(
     context: dg.AssetExecutionContext,
     config: ReleaseConfig,
     paths: XxgkPaths,
-    registry: Registry,
-    report_tables: Tables,
-) -> dict[str, Any]:
+) -> dg.MaterializeResult:
     try:
-        result = run.release(
-            paths.settings(),
-            registry,
-            report_tables["reports"],
-            bump=config.bump,
-            force=config.force,
-        )
+        result = run.release(paths.settings(), bump=config.bump, force=config.force)
     except VersionRefused as refused:
         raise dg.Failure(str(refused)) from None  # a choice to correct, not a crash
     summary = (
@@ -57,8 +45,8 @@ def release(
         or f"数据未变，沿用 {result.version}，未发布新版本。No change, no new release."
     )
     releases = paths.data.releases
-    context.add_output_metadata(
-        {
+    return dg.MaterializeResult(
+        metadata={
             "版本 version": result.version,
             "新版本 new version": result.created,
             "升级 bump": result.bump or "",
@@ -78,9 +66,3 @@ def release(
             ),
         }
     )
-    return {
-        "version": result.version,
-        "path": str(result.path),
-        "created": result.created,
-        "bump": result.bump,
-    }

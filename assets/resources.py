@@ -3,6 +3,7 @@ how politely to fetch. Defaults are the pipeline's own (`pipelines.collect.fetch
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class XxgkPaths(dg.ConfigurableResource):
     fetch_connect_timeout: float = _POLICY.connect_timeout
     fetch_read_timeout: float = _POLICY.read_timeout
     fetch_max_mb: int = _POLICY.max_bytes // MB
+    # Processes reading documents at once (0: every core).
+    read_workers: int = 0
     # Run as if today were this date (YYYY-MM-DD): which years are due, the coverage ledger.
     # Empty: today. For re-running a past day and for tests.
     as_of: str = ""
@@ -53,6 +56,7 @@ class XxgkPaths(dg.ConfigurableResource):
                 min_interval=self.fetch_min_interval,
             ),
             as_of=date.fromisoformat(self.as_of) if self.as_of else None,
+            read_workers=self.read_workers,
         )
 
     @property
@@ -61,4 +65,8 @@ class XxgkPaths(dg.ConfigurableResource):
 
 
 def default_paths() -> XxgkPaths:
-    return XxgkPaths(data_dir=str(datadir.data_dir()), registry=str(datadir.registry_path()))
+    return XxgkPaths(
+        data_dir=str(datadir.data_dir()),
+        registry=str(datadir.registry_path()),
+        read_workers=int(os.environ.get("XXGK_READ_WORKERS", "0")),
+    )

@@ -62,6 +62,35 @@ class DataDir:
         """state/coverage/: when each body and year was first looked for and first found."""
         return self.root / "state" / "coverage"
 
+    # ---- the partitioned dataset: what one stage hands the next, one file per partition
+
+    @property
+    def registry_entries(self) -> Path:
+        """registry/entries.parquet: every expected (body, year) with its partition."""
+        return self.root / "registry" / "entries.parquet"
+
+    @property
+    def registry_facts(self) -> Path:
+        """registry/registry.json: the registry file's sha256, problems, partitions."""
+        return self.root / "registry" / "registry.json"
+
+    @property
+    def inbox_matches(self) -> Path:
+        """collect/inbox.parquet: every inbox file and the body-year it was matched to."""
+        return self.root / "collect" / "inbox.parquet"
+
+    def documents(self, partition: str) -> Path:
+        """collect/documents/<partition>.parquet: each entry's document (or why there is none)."""
+        return self.root / "collect" / "documents" / f"{partition}.parquet"
+
+    def part(self, table: str, partition: str) -> Path:
+        """tables/<table>/<partition>.parquet: a partition's published rows of one table."""
+        return self.root / "tables" / table / f"{partition}.parquet"
+
+    def partition_state(self, partition: str) -> Path:
+        """state/partitions/<partition>.json: the inputs each stage last worked from."""
+        return self.root / "state" / "partitions" / f"{partition}.json"
+
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse" / "xxgk.duckdb"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 MB = 1024 * 1024
 # No annual report is larger; a bigger body is a wrong link or a hostile file.
@@ -28,6 +29,15 @@ FORMAT_LABELS = {
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in blocks (release files run to gigabytes)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def sniff(data: bytes) -> str:

@@ -1,68 +1,105 @@
 """What the Dagster assets, the sensors and the `xxgk` command call: each stage of the flow as
-one function of plain data, with the deployment's settings.
+one function, with the deployment's settings.
 
-    registry → inbox → collect → read → tables → warehouse → release
+    registry ─▶ inbox ─▶ collect (per partition) ─▶ read (per partition) ─▶ warehouse ─▶ release
 
-Side effects stay at the edges: the data directory (archive, caches, ledger, warehouse file,
-releases) is written here and nowhere else above the stages.
+Stages hand each other files of the partitioned dataset (see `pipelines.dataset`); the
+warehouse is built from them by DuckDB and the release exported from it. Side effects stay
+here and in the stages' own writers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.collect import archive, inbox, ledger
-from pipelines.collect.collector import Collector, Document, InboxDocument, Listing
-from pipelines.collect.fetch import Fetcher, Policy
+import duckdb
+import pyarrow as pa
+
+import warehouse
+from pipelines import dataset
+from pipelines.collect import archive, inbox
+from pipelines.collect import partition as collecting
+from pipelines.collect.fetch import Policy
 from pipelines.datadir import DataDir
-from pipelines.read import cache
+from pipelines.files import sha256
+from pipelines.read import cache, pool
 from pipelines.read.document import PARSER_VERSION
-from pipelines.registry import load
-from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry, Registry
-from pipelines.tables import rows
-from pipelines.tables.rows import ReportInput, Rows
+from pipelines.registry import load, partitions, snapshot
+from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry
+from pipelines.tables import cross_year, rows
+from pipelines.tables import partition as reading
+from pipelines.tables.rows import PARTITION_TABLES
 from publish.release import Release, make_release
+from warehouse import load as warehouse_load
 from warehouse.ddl import to_arrow
-from warehouse.load import build as build_warehouse
-from warehouse.validate import Violation, validate_tables
+from warehouse.validate import Violation, check_database, check_files
 
 
 @dataclass(frozen=True)
 class Settings:
-    """One deployment: its data directory, its registry, how politely to fetch, and the day
-    it runs as (None: today)."""
+    """One deployment: its data directory, its registry, how politely to fetch, how many
+    processes read documents (0: every core), and the day it runs as (None: today)."""
 
     data: DataDir
     registry: Path
     first_year: int = DEFAULT_FIRST_YEAR
     fetch: Policy = field(default_factory=Policy)
     as_of: date | None = None
+    read_workers: int = 0
 
     def today(self) -> date:
         return self.as_of or date.today()
+
+    def workers(self) -> int:
+        return self.read_workers or pool.workers_default()
 
 
 # ---- registry and inbox ---------------------------------------------------------------------
 
 
-def load_registry(s: Settings) -> Registry:
-    return load.load(s.registry, as_of=s.today(), first_year=s.first_year)
+def registry(s: Settings) -> snapshot.Facts:
+    """The registry as the stages read it: loaded again (and its snapshot written) only when
+    the file's bytes or the years it expects changed."""
+    last_year = s.today().year - 1
+    facts = snapshot.facts(s.data)
+    data = s.registry.read_bytes()
+    if (
+        facts is not None
+        and facts.sha256 == sha256(data)
+        and (facts.first_year, facts.last_year) == (s.first_year, last_year)
+        and facts.path == str(s.registry.resolve())
+    ):
+        return facts
+    reg = load.load(s.registry, as_of=s.today(), first_year=s.first_year)
+    return snapshot.write(s.data, reg, s.first_year, last_year)
 
 
-def partition_keys(reg: Registry) -> dict[str, list[str]]:
-    """The partition keys the registry calls for, per dimension (body ids, years)."""
-    return {
-        "bodies": sorted({e.body_id for e in reg.entries}),
-        "years": sorted({str(e.year) for e in reg.entries}),
-    }
+def entries(s: Settings, keys: list[str] | None = None) -> list[Entry]:
+    return snapshot.entries(s.data, keys)
+
+
+def registry_order(s: Settings) -> dict[tuple[str, int], int]:
+    """Each (body, year) entry's place in the registry."""
+    return {(e.body_id, e.year): i for i, e in enumerate(entries(s))}
+
+
+def body_names(s: Settings) -> dict[str, str]:
+    """Body id → name: what a person reads in the UI instead of ids."""
+    return {body: names[0] for body, names in snapshot.names(s.data).items()}
+
+
+def bodies_overview(s: Settings, limit: int) -> list[Entry]:
+    """The first bodies of the registry (one entry each), for the UI."""
+    return snapshot.first_bodies(s.data, limit)
 
 
 def title_of(s: Settings, digest: str) -> tuple[str | None, int | None] | None:
     """(agency, year) as printed in an archived document; None when it is not a report. The
-    document is read once (the parse cache keeps it for the read stage)."""
+    document is read once: the parse cache keeps it for the read stage."""
     report = _outcome(s, digest).report
     return None if report is None else (report.agency, report.year)
 
@@ -75,142 +112,160 @@ def _outcome(s: Settings, digest: str) -> cache.Outcome:
     return cache.cached_parse(s.data.parse_cache, digest, _bytes(s))[0]
 
 
-def _bytes(s: Settings):  # type: ignore[no-untyped-def]
+def _bytes(s: Settings) -> Callable[[str], bytes]:
     return lambda digest: archive.load(s.data.archive, digest)
 
 
-def scan_inbox(s: Settings, reg: Registry) -> list[inbox.InboxFile]:
-    return inbox.scan(s.data.inbox, s.data.archive, reg.entries, lambda d: title_of(s, d))
+def scan_inbox(s: Settings) -> list[inbox.InboxFile]:
+    """Every inbox file archived and matched to a body-year; what the collect stage reads."""
+    files = inbox.scan(s.data.inbox, s.data.archive, entries(s), lambda d: title_of(s, d))
+    dataset.write(s.data.inbox_matches, dataset.to_table(inbox.InboxFile, files))
+    return files
 
 
-# ---- collect --------------------------------------------------------------------------------
+def inbox_files(s: Settings) -> list[inbox.InboxFile]:
+    if not s.data.inbox_matches.exists():
+        return []
+    return dataset.from_table(inbox.InboxFile, dataset.read(s.data.inbox_matches))
 
 
-@dataclass
-class Collection:
-    documents: list[Document]
-    listings: dict[str, Listing]
-    requests: int  # HTTP requests sent
+# ---- which partitions have work -------------------------------------------------------------
+
+
+def stale_partitions(s: Settings, keys: list[str] | None = None) -> list[str]:
+    """The partitions a run would do work for: something they read may have changed (their
+    entries, inbox files or local files; online sources always may), or they were never read."""
+    facts = registry(s)
+    keys = facts.partitions if keys is None else keys
+    files = {(f.body_id, f.year): f for f in inbox_files(s) if f.matched}
+    by_key: dict[str, list[Entry]] = {}
+    for e in entries(s, keys):
+        by_key.setdefault(partitions.key(e), []).append(e)
+    stale = []
+    for k in keys:
+        matched = {
+            (e.body_id, e.year): collecting.InboxDocument(f.file, f.sha256, f.bytes)
+            for e in by_key.get(k, [])
+            if (f := files.get((e.body_id, e.year))) is not None
+        }
+        print_ = collecting.fingerprint(by_key.get(k, []), matched, facts.base_dir, s.today())
+        state = dataset.state(s.data, k)
+        done = (
+            print_ is not None
+            and state.get("collect") == print_
+            and s.data.documents(k).exists()
+            and state.get("read") == reading.fingerprint(s.data, k)
+        )
+        if not done:
+            stale.append(k)
+    return stale
+
+
+# ---- collect and read, per partition --------------------------------------------------------
+
+
+class NotRegistered(Exception):
+    """What the data office asked for is not in the registry; the message says so in Chinese."""
 
 
 def collect(
-    s: Settings,
-    reg: Registry,
-    files: list[inbox.InboxFile],
-    entries: list[Entry] | None = None,
-    *,
-    refetch: bool = False,
-) -> Collection:
-    """The document of every entry (all of the registry's by default): from the inbox, the
-    registry's source or the body's listing page; recorded in the collect-time ledger.
-    `refetch` downloads again even where the portal says a document is unchanged."""
-    collector = Collector(
-        base_dir=reg.base_dir,
-        archive_root=s.data.archive,
-        fetcher=Fetcher(s.data.archive, s.data.fetch_state, s.fetch),
+    s: Settings, keys: list[str], *, body: str | None = None, refetch: bool = False
+) -> collecting.Collection:
+    """Each entry's document in these partitions; `body` alone, `refetch` ignoring validators."""
+    facts = registry(s)
+    wanted = entries(s, keys)
+    if body and not any(e.body_id == body for e in wanted):
+        where = "、".join(f"{k}（{partitions.label(k)}）" for k in keys[:5])
+        raise NotRegistered(
+            f"分区 {where} 中没有机关「{body}」：请核对机关编号，或选择该机关所在的分区。"
+        )
+    return collecting.collect(
+        s.data,
+        wanted,
+        inbox_files(s),
+        base_dir=facts.base_dir,
+        policy=s.fetch,
+        today=s.today(),
         is_report=lambda digest: reads_as_report(s, digest),
-        inbox={
-            (f.body_id or "", f.year or 0): InboxDocument(f.file, f.sha256, f.bytes)
-            for f in files
-            if f.matched
-        },
-        conditional=not refetch,
-        # every registered body's names: a link naming another body is never taken for this one
-        names={b.body_id: b.names for b in reg.bodies().values()},
-    )
-    documents = collector.collect_all(reg.entries if entries is None else entries, s.today())
-    documents = ledger.observe(s.data.coverage_ledger, documents, s.today())
-    return Collection(documents, collector.listings, collector.fetcher.requests_made)
-
-
-# ---- read -----------------------------------------------------------------------------------
-
-
-def read(
-    s: Settings, entries: list[Entry], documents: list[Document]
-) -> tuple[list[ReportInput], int]:
-    """Each entry with its document and the document's reading; (inputs, how many readings
-    came from the parse cache)."""
-    by_key = {(d.body_id, d.year): d for d in documents}
-    inputs: list[ReportInput] = []
-    cached = 0
-    for entry in entries:
-        document = by_key[(entry.body_id, entry.year)]
-        outcome = None
-        if document.sha256 is not None:
-            outcome, hit = cache.cached_parse(s.data.parse_cache, document.sha256, _bytes(s))
-            cached += hit
-        inputs.append(ReportInput(entry, document, outcome))
-    return inputs, cached
-
-
-# ---- tables, warehouse, release -------------------------------------------------------------
-
-
-def build_tables(inputs: list[ReportInput]) -> dict[str, Rows]:
-    return rows.build(inputs)
-
-
-def check_tables(tables: dict[str, Rows]) -> list[Violation]:
-    """Every published table against its Table Schema (types, constraints, keys)."""
-    return validate_tables({name: to_arrow(name, table) for name, table in tables.items()})
-
-
-def build_warehouse_file(s: Settings, tables: dict[str, Rows]) -> dict[str, int]:
-    """The DuckDB warehouse rebuilt from the tables; row counts per table and model."""
-    return build_warehouse(
-        s.data.warehouse, {name: to_arrow(name, table) for name, table in tables.items()}
+        names=lambda: snapshot.names(s.data),
+        only_body=body,
+        refetch=refetch,
     )
 
 
-def release_inputs(reg: Registry, reports: Rows) -> dict[str, Any]:
-    """What a release is built from (its inputs.json): enough to rebuild it."""
-    return {
-        "registry_sha256": reg.sha256,
-        "parser_version": PARSER_VERSION,
-        "documents": sorted(
-            ({k: r[k] for k in ("body_id", "year", "source", "sha256")} for r in reports),
-            key=lambda d: (d["body_id"], d["year"]),
-        ),
-    }
+def read(s: Settings, keys: list[str]) -> reading.Reading:
+    """The published rows of these partitions, from their documents."""
+    by_key: dict[str, list[Entry]] = {k: [] for k in keys}
+    for e in entries(s, keys):
+        by_key[partitions.key(e)].append(e)
+    return reading.read(s.data, by_key, s.workers())
 
 
-def release(s: Settings, reg: Registry, reports: Rows, *, bump: str, force: bool) -> Release:
+def check_partitions(s: Settings, keys: list[str]) -> list[Violation]:
+    """The partitions' published rows against their Table Schemas (types, constraints, keys
+    within the partition)."""
+    return check_files({name: [s.data.part(name, k) for k in keys] for name in PARTITION_TABLES})
+
+
+# ---- warehouse ------------------------------------------------------------------------------
+
+
+def update_warehouse(s: Settings) -> warehouse_load.Update:
+    """The warehouse brought up to date with the dataset: changed partitions loaded again,
+    bodies from the registry, the rules across years for the bodies that changed."""
+    facts = registry(s)
+    files = {k: {t: s.data.part(t, k) for t in PARTITION_TABLES} for k in facts.partitions}
+    tables = {k: dataset.state(s.data, k).get("tables") for k in facts.partitions}
+    digests = {k: dataset.digest(t) for k, t in tables.items() if t}  # partitions read so far
+    bodies = to_arrow("bodies", rows.bodies(entries(s)))
+    with warehouse_load.updating(s.data.warehouse) as store:
+        changed = store.sync_partitions(files, digests)
+        store.replace_bodies(bodies)
+        if changed:
+            found = cross_year.findings(store.cross_year_cells(changed))
+            store.replace_findings(changed, cross_year.RULES, _findings_table(found))
+    return store.update
+
+
+def _findings_table(found: list[tuple[str, int, Any]]) -> pa.Table:
+    return pa.table(
+        {
+            "body_id": pa.array([b for b, _, _ in found], pa.string()),
+            "year": pa.array([y for _, y, _ in found], pa.int64()),
+            "position": pa.array(range(len(found)), pa.int64()),
+            "rule": pa.array([f.rule for _, _, f in found], pa.string()),
+            "severity": pa.array([f.severity for _, _, f in found], pa.string()),
+            "message": pa.array([f.message for _, _, f in found], pa.string()),
+            "cells": pa.array([";".join(f.cells) or None for _, _, f in found], pa.string()),
+        }
+    )
+
+
+def query(s: Settings, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """A query of `warehouse/queries/` on the warehouse (read-only), as rows."""
+    with duckdb.connect(str(s.data.warehouse), read_only=True) as con:
+        cursor = con.execute(warehouse.sql(name), params or {})
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+def check_warehouse(s: Settings) -> list[Violation]:
+    """Every table of the warehouse against its Table Schema, across partitions: primary keys
+    unique, foreign keys found, every field's type and constraints."""
+    return check_database(s.data.warehouse)
+
+
+# ---- release --------------------------------------------------------------------------------
+
+
+def release(s: Settings, *, bump: str, force: bool) -> Release:
     """A new release from the warehouse when something changed (or when forced)."""
+    facts = registry(s)
     return make_release(
         s.data.warehouse,
         s.data.releases,
         now=datetime.now(UTC),
-        inputs=release_inputs(reg, reports),
+        inputs={"registry_sha256": facts.sha256, "parser_version": PARSER_VERSION},
         bump=bump,
         force=force,
     )
-
-
-# ---- one body-year alone --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OneReport:
-    document: Document
-    report: dict[str, Any]  # its `reports` row
-    from_cache: bool
-
-
-class NotRegistered(Exception):
-    """The body-year asked for is not in the registry; the message is for the data office."""
-
-
-def one_report(s: Settings, body_id: str, year: int, *, refetch: bool = False) -> OneReport:
-    """Look for, fetch and read one body's report for one year; the next whole run reuses
-    what was fetched (the archive) and read (the parse cache)."""
-    reg = load_registry(s)
-    entry = next((e for e in reg.entries if (e.body_id, e.year) == (body_id, year)), None)
-    if entry is None:
-        raise NotRegistered(
-            f"登记表中没有机关 {body_id} 的 {year} 年度（可能已从登记表删除，或该年不在其存续年度内）。"
-        )
-    files = [f for f in scan_inbox(s, reg) if (f.body_id, f.year) == (body_id, year)]
-    (document,) = collect(s, reg, files, [entry], refetch=refetch).documents
-    inputs, cached = read(s, [entry], [document])
-    return OneReport(document, build_tables(inputs)["reports"][0], bool(cached))

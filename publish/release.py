@@ -10,7 +10,6 @@ publish/versioning.py (SemVer: major = schema change, minor = new data, patch = 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,7 +21,9 @@ from typing import Any
 import duckdb
 
 import schemas
+import warehouse
 from pipelines.datadir import atomic_path, atomic_write
+from pipelines.files import file_sha256
 from publish import catalog, changelog, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
@@ -42,14 +43,6 @@ class Release:
     bump: str | None = None  # initial, major, minor, patch; None when no release was made
     summary: str = ""  # the Chinese changelog of this release (Markdown)
     changes: dict[str, Any] = field(default_factory=dict)
-
-
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def latest(releases_dir: Path) -> Path | None:
@@ -91,7 +84,7 @@ def make_release(
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "data").mkdir(parents=True)
     try:
-        resources = _export_all(db_path, staging)
+        resources, documents = _export_all(db_path, staging)
         previous = latest(releases_dir)
         old = _read_json(previous / "datapackage.json") if previous else None
         fingerprint = versioning.fingerprint(
@@ -124,7 +117,12 @@ def make_release(
             **diff,
         }
         package = descriptor(str(version), now, resources)
-        inputs = {**inputs, "schema_fingerprint": fingerprint, "duckdb_version": duckdb.__version__}
+        inputs = {
+            **inputs,
+            "documents": documents,
+            "schema_fingerprint": fingerprint,
+            "duckdb_version": duckdb.__version__,
+        }
         summary = _write_contents(staging, releases_dir, package, changes, inputs)
         problems = frictionless_errors(staging / "datapackage.json")
         if problems:
@@ -145,15 +143,20 @@ def _schema_change(fingerprint: str, previous: str | None) -> dict[str, Any]:
     }
 
 
-def _export_all(db_path: Path, staging: Path) -> list[dict[str, Any]]:
-    """Every published table as CSV and Parquet in `staging/data`; their resources."""
+def _export_all(db_path: Path, staging: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every published table as CSV and Parquet in `staging/data`: their resources, and the
+    documents they were read from (for inputs.json)."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return [
+        resources = [
             resource
             for name in schemas.published_tables()
             for resource in _export(con, name, staging)
         ]
+        cursor = con.execute(warehouse.sql("release_documents"))
+        names = [d[0] for d in cursor.description]
+        documents = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return resources, documents
     finally:
         con.close()
 
@@ -259,7 +262,7 @@ def _export(con: duckdb.DuckDBPyConnection, name: str, staging: Path) -> list[di
             "format": fmt,
             "mediatype": mediatype,
             "bytes": path.stat().st_size,
-            "hash": f"sha256:{file_digest(path)}",
+            "hash": f"sha256:{file_sha256(path)}",
             "schema": {k: v for k, v in schema.items() if k not in ("title", "description")},
         }
         if fmt == "csv":

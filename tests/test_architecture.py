@@ -15,7 +15,12 @@ from support import ROOT
 
 PACKAGES = ("pipelines", "assets", "schemas", "warehouse", "publish", "testkit", "xxgk")
 STAGES = ("registry", "collect", "read", "tables")  # in flow order
-SHARED = ("pipelines.datadir", "pipelines.files", "pipelines.text")  # any stage may use them
+SHARED = (
+    "pipelines.datadir",
+    "pipelines.dataset",
+    "pipelines.files",
+    "pipelines.text",
+)  # any stage may use them
 NO_DAGSTER = ("pipelines", "warehouse", "publish", "schemas", "testkit")
 
 
@@ -135,8 +140,8 @@ def test_stages_import_only_earlier_stages_and_shared_modules():
     [
         ("schemas", ()),
         ("warehouse", ("schemas", "pipelines.datadir")),
-        ("publish", ("schemas", "warehouse", "pipelines.datadir")),
-        ("testkit", ("pipelines", "schemas")),
+        ("publish", ("schemas", "warehouse", "pipelines.datadir", "pipelines.files")),
+        ("testkit", ("pipelines", "schemas", "warehouse", "publish")),
     ],
 )
 def test_lower_layers_do_not_reach_up(package, allowed):

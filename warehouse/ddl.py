@@ -40,9 +40,14 @@ def literal(value: Any) -> str:
     return repr(value)
 
 
-def parquet(path: Any) -> str:
-    """The SQL that reads one Parquet file."""
-    return f"read_parquet({literal(str(path))})"
+def parquet(path: Any, *, filename: bool = False) -> str:
+    """The SQL that reads a Parquet file, or a list of them (with `filename`: which file each
+    row came from, as a column)."""
+    if isinstance(path, list | tuple):
+        source = "[" + ", ".join(literal(str(p)) for p in path) + "]"
+    else:
+        source = literal(str(path))
+    return f"read_parquet({source}{', filename = true' if filename else ''})"
 
 
 def create_table(name: str, *, constraints: bool = True) -> str:

@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         help="发布版本升级 · release version bump (default: auto, from what changed)",
     )
     r.add_argument("--force", action="store_true", help="数据未变也发布 · release unchanged data")
+    r.add_argument("--workers", type=int, help="读取进程数（默认全部核）· reading processes")
+    r.add_argument(
+        "--timings", action="store_true", help="另打印各步骤用时和内存（JSON）· step timings"
+    )
 
     u = sub.add_parser("ui", help="启动 Dagster 界面 · start the Dagster UI (dagster dev)")
     u.add_argument("--data-dir", type=Path)
@@ -63,10 +67,30 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--real", type=Path, help="真实文档目录 · also time the documents here")
     b.add_argument("--repeat", type=int, default=3)
     b.add_argument("--formats", default="txt,html,gbk.html,pdf,docx,doc,scan.pdf")
+    b.add_argument(
+        "--scale",
+        type=int,
+        metavar="N",
+        help="整条流程的规模测试：N 份合成报告（冷启动、无变化、改一份加一个机关）· the whole flow on N reports",
+    )
+    b.add_argument(
+        "--publish",
+        type=int,
+        metavar="N",
+        help="只测发布端：N 份合成的已读取报告（入库、校验、更新日志、发布）· publish side only",
+    )
+    b.add_argument(
+        "--workers", type=int, default=0, help="读取进程数（0：全部核）· reading processes"
+    )
+    b.add_argument("--dir", type=Path, default=Path("data/bench"), help="语料和数据目录 · where")
 
     args = parser.parse_args(argv)
     if args.command == "eval":
         return _eval(args.dir, args.expected or args.dir)
+    if args.command == "bench" and args.scale:
+        return _bench_scale(args.scale, args.workers, args.dir.resolve())
+    if args.command == "bench" and args.publish:
+        return _bench_publish(args.publish, args.dir.resolve())
     if args.command == "bench":
         return _bench(args.real, args.repeat, args.formats.split(","))
     if args.command == "docs":
@@ -80,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         return _registry_check(args.file)
     if args.command in ("run", "ui"):
         _configure(args.data_dir, args.registry)
-        return _run(args.bump, args.force) if args.command == "run" else _ui(args.host, args.port)
+        if args.command == "ui":
+            return _ui(args.host, args.port)
+        if args.workers is not None:
+            os.environ["XXGK_READ_WORKERS"] = str(args.workers)
+        return _run(args.bump, args.force, timings=args.timings)
     if args.command == "serve":
         return _serve(args.data_dir, args.port)
     return _demo_corpus(args.seed_text)
@@ -141,6 +169,22 @@ def _eval(folder: Path, expected: Path) -> int:
     return EXIT_FAILED if not results or any(r.wrong for r in results) else 0
 
 
+def _bench_scale(n: int, workers: int, folder: Path) -> int:
+    from testkit import scale
+
+    for line in scale.run(n, folder, workers):
+        print(line, flush=True)
+    return 0
+
+
+def _bench_publish(n: int, folder: Path) -> int:
+    from testkit import publish_bench
+
+    for line in publish_bench.bench(n, folder):
+        print(line, flush=True)
+    return 0
+
+
 def _bench(real: Path | None, repeat: int, formats: list[str]) -> int:
     from pipelines.read.ocr import available
     from pipelines.read.readers.doc import soffice
@@ -174,28 +218,53 @@ def _configure(data_dir: Path | None, registry: Path | None) -> None:
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
-def _run(bump: str, force: bool) -> int:
-    """Materialise the whole graph in-process: the same assets and checks the UI runs."""
+def _run(bump: str, force: bool, *, timings: bool = False) -> int:
+    """The whole flow in this process: the job the UI runs, over the partitions with work."""
+    import time
+
     from dagster import DagsterInstance
 
-    from assets.definitions import defs
+    from assets import launch
+    from assets.resources import default_paths
 
-    job = defs.resolve_job_def("xxgk_pipeline")
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    paths = default_paths()
+    started = time.perf_counter()
     with DagsterInstance.get() as instance:
-        run_config = {**quiet, "ops": {"release": {"config": {"bump": bump, "force": force}}}}
-        result = job.execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False
-        )
-    print("\n".join(_summary(result)))
-    return 0 if result.success else EXIT_FAILED
+        launched = launch.pipeline(instance, paths, bump=bump, force=force)
+    wall = time.perf_counter() - started
+    print("\n".join(_summary(launched, paths)))
+    if timings:
+        print(json.dumps(_timings(launched, wall, paths), ensure_ascii=False, default=str))
+    return 0 if launched.result.success else EXIT_FAILED
 
 
-def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
+def _timings(launched, wall: float, paths) -> dict:  # type: ignore[no-untyped-def]
+    """What `xxgk bench --scale` records of one run."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "success": launched.result.success,
+        "wall_s": wall,
+        "steps_s": launched.step_seconds(),
+        "cpu_s": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+        "peak_rss_mb": me.ru_maxrss / 1024,
+        "peak_rss_reader_mb": children.ru_maxrss / 1024,
+        "partitions_with_work": len(launched.stale),
+        "reading_processes": paths.settings().workers(),
+        "release": launched.release() if launched.result.success else None,
+    }
+
+
+SHOWN_REPORTS = 100  # a larger registry prints its problems and the counts
+
+
+def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
     import schemas
+    from pipelines import run
 
-    status = schemas.labels("reports", "status")
-
+    result = launched.result
     if not result.success:
         failures = [
             f"步骤失败 step failed: {e.step_key}: {e.step_failure_data.error.message.strip()}"
@@ -203,31 +272,45 @@ def _summary(result) -> list[str]:  # type: ignore[no-untyped-def]
             if e.is_step_failure and e.step_failure_data and e.step_failure_data.error
         ]
         return failures or ["运行失败 run failed"]
-    lines = ["报告 reports:"]
-    for r in result.output_for_node("report_tables")["reports"]:
+    s = paths.settings()
+    status = schemas.labels("reports", "status")
+    counts = {(r["of"], r["status"]): r["n"] for r in run.query(s, "status_counts")}
+    total = sum(n for (of, _), n in counts.items() if of == "reports")
+    rows = run.query(s, "report_status", {"limit": SHOWN_REPORTS})
+    if total <= SHOWN_REPORTS:
+        rows.sort(key=lambda r: run.registry_order(s).get((r["body_id"], r["year"]), 0))
+    else:
+        rows = [r for r in rows if r["status"] != "parsed"][:20]
+    lines = [
+        f"报告 reports: {total}（本次有变化的分区 partitions with work: {len(launched.stale)}）"
+    ]
+    for r in rows:
         reason = f"：{r['status_reason']}" if r["status_reason"] else ""
         lines.append(
             f"  {r['body_id']} {r['year']} {status[r['status']]} "
             f"(错误 {r['errors']}，警告 {r['warnings']}){reason}"
         )
-    cover = result.output_for_node("report_tables")["coverage"]
-    counts = {
-        k: sum(r["status"] == k for r in cover)
-        for k in ("received", "unreadable", "missing", "not_due")
+    if total > SHOWN_REPORTS:
+        lines.append(
+            "  " + "，".join(f"{status[k]} {counts.get(('reports', k), 0)}" for k in status)
+        )
+    cover = {
+        k: counts.get(("coverage", k), 0) for k in ("received", "unreadable", "missing", "not_due")
     }
-    late = sum(r["timeliness"] == "late" for r in cover)
     lines.append(
-        f"覆盖 coverage: 已取得 {counts['received']}，无法读取 {counts['unreadable']}，"
-        f"缺少 {counts['missing']}，未到期 {counts['not_due']}，逾期 {late} "
+        f"覆盖 coverage: 已取得 {cover['received']}，无法读取 {cover['unreadable']}，"
+        f"缺少 {cover['missing']}，未到期 {cover['not_due']}，逾期 {counts.get(('coverage', 'late'), 0)} "
         "(received, unreadable, missing, not due, late)"
     )
-    release = result.output_for_node("release")
-    new = "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"
+    release = launched.release()
+    new = (
+        "新版本 new version" if release["新版本 new version"] else "数据未变，沿用 unchanged, kept"
+    )
     return [
         *lines,
         "",
         f"发布 release {release['version']}（{new}）: {release['path']}",
-        f"数据仓库 DuckDB: {result.output_for_node('warehouse')}",
+        f"数据仓库 DuckDB: {s.data.warehouse}",
         f"Dagster 界面 UI: xxgk ui --data-dir {os.environ.get('XXGK_DATA_DIR', 'data')}"
         f"  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})",
     ]

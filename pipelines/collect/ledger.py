@@ -27,32 +27,31 @@ def watched(document: Document) -> str | None:
 
 
 def observe(root: Path, documents: list[Document], today: date) -> list[Document]:
-    """Fill first_seen / looked_since from the ledger and record this collection in it."""
-    by_body: dict[str, list[int]] = {}
-    for i, d in enumerate(documents):
-        by_body.setdefault(d.body_id, []).append(i)
-    out = list(documents)
-    for body_id, indexes in by_body.items():
-        path = root / f"{body_id}.json"
-        ledger: dict[str, dict[str, Any]] = (
-            json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    """Fill first_seen / looked_since from the ledger and record this collection in it.
+
+    One file per body and year (`<body_id>/<year>.json`): the years of a body are collected in
+    different partitions, possibly at the same time. A body's older single file
+    (`<body_id>.json`) is still read."""
+    out = []
+    for d in documents:
+        how = watched(d)
+        if how is None:
+            out.append(d)
+            continue
+        path = root / d.body_id / f"{d.year}.json"
+        seen = _read(path) or _read(root / f"{d.body_id}.json").get(str(d.year), {})
+        before = dict(seen)
+        if how == "online":
+            seen.setdefault("looked_since", today.isoformat())
+        if d.sha256 is not None:
+            seen.setdefault("first_seen", today.isoformat())
+        if seen != before or not path.exists():
+            atomic_write(path, json.dumps(seen, sort_keys=True))
+        out.append(
+            replace(d, first_seen=seen.get("first_seen"), looked_since=seen.get("looked_since"))
         )
-        changed = False
-        for i in indexes:
-            d = documents[i]
-            how = watched(d)
-            if how is None:
-                continue
-            seen = ledger.setdefault(str(d.year), {})
-            before = dict(seen)
-            if how == "online":
-                seen.setdefault("looked_since", today.isoformat())
-            if d.sha256 is not None:
-                seen.setdefault("first_seen", today.isoformat())
-            changed |= seen != before
-            out[i] = replace(
-                d, first_seen=seen.get("first_seen"), looked_since=seen.get("looked_since")
-            )
-        if changed:
-            atomic_write(path, json.dumps(ledger, sort_keys=True, indent=1))
     return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

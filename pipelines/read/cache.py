@@ -46,12 +46,20 @@ def from_json(data: dict[str, Any]) -> Outcome:
     return Outcome(**{**data, "report": report})
 
 
+def path_for(cache_root: Path, digest: str) -> Path:
+    return cache_root / PARSER_VERSION / digest[:2] / f"{digest}.json"
+
+
+def cached(cache_root: Path, digest: str) -> bool:
+    return path_for(cache_root, digest).exists()
+
+
 def cached_parse(cache_root: Path, digest: str, data_for: Any) -> tuple[Outcome, bool]:
     """The outcome for a document, from the cache when present; returns (outcome, was_cached).
 
     `data_for(digest)` is only called on a cache miss, so unchanged documents are not even read.
     """
-    path = cache_root / PARSER_VERSION / digest[:2] / f"{digest}.json"
+    path = path_for(cache_root, digest)
     if path.exists():
         return from_json(json.loads(path.read_text(encoding="utf-8"))), True
     outcome = parse_document(digest, data_for(digest))

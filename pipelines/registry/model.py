@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 # Reports from 2019 on follow the templates the parser reads (国办公开办函〔2019〕60号 and later).
 DEFAULT_FIRST_YEAR = 2019
 NO_SOURCE = "（未登记报告位置）"
+
+
+def due_on(year: int) -> date:
+    """The day a year's report falls due (《政府信息公开条例》第四十九条: 31 January)."""
+    return date(year + 1, 1, 31)
 
 
 @dataclass(frozen=True)

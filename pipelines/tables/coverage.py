@@ -14,11 +14,7 @@ from typing import Any
 
 from pipelines.collect.collector import Document
 from pipelines.collect.ledger import watched
-from pipelines.registry.model import Entry
-
-
-def due_on(year: int) -> date:
-    return date(year + 1, 1, 31)
+from pipelines.registry.model import Entry, due_on
 
 
 def timeliness(

@@ -6,7 +6,6 @@ happened to its document, so every input appears in the output with its status.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from pipelines.collect.collector import Document
 from pipelines.read.cache import Outcome
 from pipelines.read.document import PARSER_VERSION
 from pipelines.read.report import Finding, Report
-from pipelines.read.rules import check_years, contract_paths
+from pipelines.read.rules import contract_paths
 from pipelines.registry.model import Entry
 from pipelines.tables import coverage
 from pipelines.text import same_name
@@ -31,50 +30,70 @@ class ReportInput:
     outcome: Outcome | None  # None when the document could not be had
 
 
+PARTITION_TABLES = (
+    "reports",
+    "proactive",
+    "applications",
+    "reviews_litigation",
+    "findings",
+    "coverage",
+)
+
+
 def build(inputs: list[ReportInput]) -> dict[str, Rows]:
-    """All published tables; rows in input order (writers sort by primary key)."""
-    cross_year = _cross_year_findings(inputs)
-    tables: dict[str, Rows] = defaultdict(list)
-    bodies: dict[str, Entry] = {}
+    """The published rows of some registry entries (a partition's): every table but `bodies`
+    (from the registry, `bodies`) and the rules between years (`cross_year`, once every year
+    of a body is read). Rows in input order; writers sort by primary key."""
+    tables: dict[str, Rows] = {name: [] for name in PARTITION_TABLES}
     for item in inputs:
         e = item.entry
-        bodies.setdefault(e.body_id, e)
         findings, status, reason, report = _assess(item)
-        findings += cross_year.get((e.body_id, e.year), [])
         key = {"body_id": e.body_id, "year": e.year}
         outcome = item.outcome
-        tables["reports"].append(
-            {
-                **key,
-                "agency_printed": report.agency if report else None,
-                "template": report.template if report else None,
-                "status": status,
-                "status_reason": reason,
-                "source": item.document.source or e.source,
-                "source_format": outcome.source_format if outcome else None,
-                "sha256": item.document.sha256,
-                "bytes": item.document.bytes,
-                "parser_version": outcome.parser_version if outcome else PARSER_VERSION,
-                "published_on": _date(report.published_on) if report else None,
-                "errors": sum(f.severity == "error" for f in findings),
-                "warnings": sum(f.severity == "warning" for f in findings),
-                "synthetic": e.synthetic,
-            }
-        )
-        for n, f in enumerate(findings, start=1):
-            tables["findings"].append(
-                {
-                    **key,
-                    "finding_no": n,
-                    "rule": f.rule,
-                    "severity": f.severity,
-                    "message": f.message,
-                    "cells": ";".join(f.cells) or None,
-                }
-            )
+        row = {
+            **key,
+            "agency_printed": report.agency if report else None,
+            "template": report.template if report else None,
+            "status": status,
+            "status_reason": reason,
+            "source": item.document.source or e.source,
+            "source_format": outcome.source_format if outcome else None,
+            "sha256": item.document.sha256,
+            "bytes": item.document.bytes,
+            "parser_version": outcome.parser_version if outcome else PARSER_VERSION,
+            "published_on": _date(report.published_on) if report else None,
+            "errors": sum(f.severity == "error" for f in findings),
+            "warnings": sum(f.severity == "warning" for f in findings),
+            "synthetic": e.synthetic,
+        }
+        tables["reports"].append(row)
+        tables["findings"] += finding_rows(key, findings)
         if report is not None:
             _cells(report, key, tables)
-    tables["bodies"] = [
+        tables["coverage"].append(coverage.row(e, item.document, row))
+    return tables
+
+
+def finding_rows(key: dict[str, Any], findings: list[Finding], first: int = 1) -> Rows:
+    return [
+        {
+            **key,
+            "finding_no": n,
+            "rule": f.rule,
+            "severity": f.severity,
+            "message": f.message,
+            "cells": ";".join(f.cells) or None,
+        }
+        for n, f in enumerate(findings, start=first)
+    ]
+
+
+def bodies(entries: list[Entry]) -> Rows:
+    """One row per body, as its first registry entry describes it."""
+    first: dict[str, Entry] = {}
+    for e in entries:
+        first.setdefault(e.body_id, e)
+    return [
         {
             "body_id": b.body_id,
             "name": b.name,
@@ -84,23 +103,8 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
             "parent_id": b.parent_id,
             "synthetic": b.synthetic,
         }
-        for b in bodies.values()
+        for b in first.values()
     ]
-    tables["coverage"] = [
-        coverage.row(item.entry, item.document, report)
-        for item, report in zip(inputs, tables["reports"], strict=True)
-    ]
-    return {name: tables.get(name, []) for name in ("bodies", *_TABLE_ORDER)}
-
-
-_TABLE_ORDER = (
-    "reports",
-    "proactive",
-    "applications",
-    "reviews_litigation",
-    "findings",
-    "coverage",
-)
 
 
 def _assess(item: ReportInput) -> tuple[list[Finding], str, str | None, Report | None]:
@@ -165,16 +169,3 @@ def _cells(report: Report, key: dict[str, Any], tables: dict[str, Rows]) -> None
                 "location": report.locations.get(path),
             }
         )
-
-
-def _cross_year_findings(inputs: list[ReportInput]) -> dict[tuple[str, int], list[Finding]]:
-    by_body: dict[str, dict[int, Report]] = defaultdict(dict)
-    for item in inputs:
-        if item.outcome is not None and item.outcome.report is not None:
-            by_body[item.entry.body_id][item.entry.year] = item.outcome.report
-    found: dict[tuple[str, int], list[Finding]] = {}
-    for body, years in by_body.items():
-        for year, report in years.items():
-            if year - 1 in years:
-                found[(body, year)] = check_years(years[year - 1], report)
-    return found

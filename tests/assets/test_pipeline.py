@@ -32,7 +32,7 @@ def first(tmp_path_factory):
 
 def test_every_registry_entry_appears_with_its_status(first):
     _, result = first
-    reports = result.output_for_node("report_tables")["reports"]
+    reports = result.table("reports")
     registry_rows = (DEMO / "registry.csv").read_text(encoding="utf-8").strip().splitlines()[1:]
     assert len(reports) == len(registry_rows)
     for r in reports:
@@ -43,10 +43,11 @@ def test_every_registry_entry_appears_with_its_status(first):
 
 def test_findings_and_checks_show_what_failed_and_why(first):
     _, result = first
-    findings = result.output_for_node("report_tables")["findings"]
+    findings = result.table("findings")
     broken = [f for f in findings if f["body_id"] == "yongan-market-regulation-bureau"]
     assert {f["rule"] for f in broken} >= {"T3_ROW_TOTAL", "T3_OUTCOME_SUM"}
-    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    evaluations = result.checks()
+    assert evaluations["rows_match_schemas"].passed
     assert evaluations["tables_match_schemas"].passed
     assert evaluations["registry_rows_valid"].passed
     assert not evaluations["rule_T3_ROW_TOTAL"].passed
@@ -128,9 +129,11 @@ def test_rerun_reuses_parses_and_makes_no_new_version(first):
     data, _ = first
     before = digests(data / "releases")
     again = release_run(data)
-    parsed = again.asset_materializations_for_node("parsed_reports")[0].metadata
-    assert parsed["新解析 parsed now"].value == 0
-    assert again.output_for_node("release")["created"] is False
+    assert again.launched.stale == []  # nothing any partition reads changed
+    read = again.metadata("reports")
+    assert read["新解析 parsed now"] == 0 and read["文件未变未读取 unchanged, not read"] == 1
+    assert again.metadata("documents")["输入未变未收集 unchanged, not collected"] == 1
+    assert again.release()["created"] is False
     assert digests(data / "releases") == before
 
 
@@ -145,14 +148,16 @@ def test_same_inputs_give_byte_identical_files_in_a_fresh_dir(first, tmp_path):
 def test_changed_input_makes_a_new_version_and_keeps_the_old_one(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(DEMO, corpus)
-    first = release_run(tmp_path / "data", corpus / "registry.csv").output_for_node("release")
+    first = release_run(tmp_path / "data", corpus / "registry.csv").release()
     old = Path(first["path"])
     before = digests(old)
     doc = corpus / "documents" / "yongan-industry-it-bureau-2023.txt"
     doc.write_text(
         doc.read_text(encoding="utf-8").replace("行政许可\t8", "行政许可\t9"), encoding="utf-8"
     )
-    second = release_run(tmp_path / "data", corpus / "registry.csv").output_for_node("release")
+    run = release_run(tmp_path / "data", corpus / "registry.csv")
+    assert run.launched.stale == ["2023-350481"]  # only the partition of the changed document
+    second = run.release()
     assert second["created"] and second["version"] != first["version"]
     assert digests(old) == before
     assert (tmp_path / "data" / "releases" / "latest").resolve() == Path(second["path"])

@@ -4,12 +4,11 @@ release asset's config (what the Launchpad sends), the version on disk and in th
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from support import DEMO
-from support.dagster import LAUNCH, RUN_TIMEOUT_S, TERMINAL, location
+from support.dagster import launch_and_wait, selector
 from support.runs import release_run
 
 pytestmark = pytest.mark.slow
@@ -37,25 +36,13 @@ query ($runId: ID!) {
 def test_release_launched_from_the_ui_with_a_bump(server):
     # A first release, as an earlier run would have left it.
     release_run(server.data_dir, DEMO / "registry.csv")
-    selector = {
-        "repositoryLocationName": location(server)["name"],
-        "repositoryName": "__repository__",
-        "jobName": "xxgk_pipeline",
-    }
+    # The release asset alone, as Assets → release → Materialize (shift-click) launches it.
     params = {
-        "selector": selector,
+        "selector": selector(server, ["release"]),
         "runConfigData": {"ops": {"release": {"config": {"bump": "minor", "force": True}}}},
     }
-    launched = server.graphql(LAUNCH, {"params": params})["launchRun"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["run"]["runId"]
-    deadline = time.monotonic() + RUN_TIMEOUT_S
-    while True:
-        run = server.graphql(RUN_METADATA, {"runId": run_id})["runOrError"]
-        if run["status"] in TERMINAL or time.monotonic() > deadline:
-            break
-        time.sleep(2)
-    assert run["status"] == "SUCCESS", server.log_tail()
+    run_id = launch_and_wait(server, params)["runId"]
+    run = server.graphql(RUN_METADATA, {"runId": run_id})["runOrError"]
 
     releases = server.data_dir / "releases"
     assert (releases / "latest").resolve() == releases / "1.1.0"

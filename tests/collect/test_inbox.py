@@ -10,7 +10,6 @@ import dagster as dg
 import pytest
 
 from assets.automation import inbox_sensor
-from assets.definitions import ALL_ASSETS, ALL_CHECKS
 from assets.resources import XxgkPaths
 from pipelines import run
 from pipelines.collect import archive, inbox
@@ -18,6 +17,7 @@ from pipelines.registry import load as registry
 from pipelines.registry.model import Registry
 
 from support.portal import report_html
+from support.runs import release_run
 
 HEADER = "body_id,name,region_name,region_code,level,parent_id,year,source,synthetic,aliases\n"
 ROWS = (
@@ -43,7 +43,9 @@ def drop(paths: XxgkPaths, name: str, data: bytes, mtime: int | None = None) -> 
 
 
 def scan(paths: XxgkPaths, reg: Registry) -> dict[str, inbox.InboxFile]:
-    return {f.file: f for f in run.scan_inbox(paths.settings(), reg)}
+    s = paths.settings()
+    run.registry(s)  # the entries the inbox is matched against
+    return {f.file: f for f in run.scan_inbox(s)}
 
 
 def test_files_are_matched_by_title_then_file_name_and_never_lost(setup):
@@ -123,19 +125,13 @@ def test_sensor_requests_a_run_for_new_files_only(setup):
 def test_inbox_document_goes_through_the_whole_graph(setup):
     paths, _ = setup
     drop(paths, "来件.html", report_html("永安市地方税务局", 2023))
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources={"paths": paths},
-        instance=dg.DagsterInstance.ephemeral(),
-    )
-    assert result.success
-    tables = result.output_for_node("report_tables")
-    reports = {r["body_id"]: r for r in tables["reports"]}
+    result = release_run(Path(paths.data_dir), Path(paths.registry))
+    reports = {r["body_id"]: r for r in result.table("reports")}
     assert reports["cz"]["status"] == "parsed" and reports["cz"]["source"] == "收件箱：来件.html"
     assert reports["cz"]["warnings"] == 0  # printed under its former name: no mismatch
     assert reports["jy"]["status"] == "missing"
-    coverage = {r["body_id"]: r for r in tables["coverage"]}
+    coverage = {r["body_id"]: r for r in result.table("coverage")}
     assert coverage["cz"]["found_by"] == "inbox" and coverage["cz"]["status"] == "received"
     assert coverage["jy"]["status"] == "missing"
-    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    checks = {name: e.passed for name, e in result.checks().items()}
     assert checks["inbox_files_matched"] and not checks["every_report_found"]

@@ -48,7 +48,7 @@ def sequence(tmp_path_factory):
 
 def test_versions_follow_the_kind_of_change(sequence):
     _, data, outputs, _ = sequence
-    made = [o.output_for_node("release") for o in outputs]
+    made = [o.release() for o in outputs]
     assert [(m["version"], m["bump"], m["created"]) for m in made] == [
         ("1.0.0", "initial", True),
         ("1.0.1", "patch", True),
@@ -111,11 +111,11 @@ def test_no_release_without_changes_unless_forced_and_bumps_cannot_go_below_the_
     work = tmp_path / "data"
     shutil.copytree(data, work, symlinks=True)
     registry = corpus / "registry.csv"
-    same = release_run(work, registry).output_for_node("release")
+    same = release_run(work, registry).release()
     assert (same["version"], same["created"]) == ("1.1.0", False)
 
     forced = release_run(work, registry, force=True)
-    assert forced.output_for_node("release")["version"] == "1.1.1"
+    assert forced.release()["version"] == "1.1.1"
     changes = json.loads((work / "releases" / "1.1.1" / "changes.json").read_text("utf-8"))
     assert all(not t["rows"] for t in changes["tables"].values())
 
@@ -126,7 +126,7 @@ def test_no_release_without_changes_unless_forced_and_bumps_cannot_go_below_the_
         doc.read_text(encoding="utf-8").replace("行政许可\t9", "行政许可\t10"), encoding="utf-8"
     )
     # A correction may be released as a minor when asked for …
-    minor = release_run(work, corpus2 / "registry.csv", bump="minor").output_for_node("release")
+    minor = release_run(work, corpus2 / "registry.csv", bump="minor").release()
     assert (minor["version"], minor["bump"]) == ("1.2.0", "minor")
     # … but new data cannot ship as a patch: the run fails with the reason, nothing is released.
     add_body_year_again = (
@@ -137,7 +137,7 @@ def test_no_release_without_changes_unless_forced_and_bumps_cannot_go_below_the_
     (corpus2 / "registry.csv").write_text(add_body_year_again, encoding="utf-8")
     refused = release_run(work, corpus2 / "registry.csv", raise_on_error=False, bump="patch")
     assert not refused.success
-    failure = next(e for e in refused.all_events if e.is_step_failure)
+    failure = next(e for e in refused.result.all_events if e.is_step_failure)
     assert "至少要升次版本号" in failure.step_failure_data.error.message
     assert [str(v) for v in versioning.versions(work / "releases")] == [
         "1.0.0",
@@ -201,11 +201,10 @@ def test_fingerprint_ignores_wording_but_not_structure():
 
 def test_release_metadata_in_dagster_shows_version_changelog_and_catalog(sequence):
     _, data, outputs, _ = sequence
-    (materialization,) = outputs[1].asset_materializations_for_node("release")
-    meta = materialization.metadata
-    assert meta["版本 version"].value == "1.0.1"
-    assert meta["升级 bump"].value == "patch"
-    assert "修订号" in meta["更新日志 changelog"].value
-    catalog = Path(meta["数据目录网页 catalog"].value)
+    meta = outputs[1].metadata("release")
+    assert meta["版本 version"] == "1.0.1"
+    assert meta["升级 bump"] == "patch"
+    assert "修订号" in meta["更新日志 changelog"]
+    catalog = Path(meta["数据目录网页 catalog"])
     assert catalog == data / "releases" / "1.0.1" / "index.html" and catalog.is_file()
-    assert Path(meta["图表组件示例 widget example"].value).is_file()
+    assert Path(meta["图表组件示例 widget example"]).is_file()

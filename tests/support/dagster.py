@@ -170,3 +170,58 @@ def location(server: Server) -> dict[str, Any]:
         if entry["loadStatus"] == "LOADED" or time.monotonic() > deadline:
             return entry
         time.sleep(1)
+
+
+PARTITIONS = """
+query ($path: [String!]!) {
+  assetNodeOrError(assetKey: {path: $path}) {
+    __typename
+    ... on AssetNode { partitionKeys }
+  }
+}
+"""
+
+
+def selector(server: Server, assets: list[str] | None = None) -> dict[str, Any]:
+    """The job as the Launchpad selects it (or only some of its assets)."""
+    chosen: dict[str, Any] = {
+        "repositoryLocationName": location(server)["name"],
+        "repositoryName": "__repository__",
+        "jobName": JOB,
+    }
+    if assets:
+        chosen["assetSelection"] = [{"path": [a]} for a in assets]
+    return chosen
+
+
+def over(first: str, last: str) -> dict[str, Any]:
+    """Execution metadata of a run over a range of partitions (what the Launchpad sends)."""
+    return {
+        "tags": [
+            {"key": "dagster/asset_partition_range_start", "value": first},
+            {"key": "dagster/asset_partition_range_end", "value": last},
+        ]
+    }
+
+
+def launch_and_wait(server: Server, params: dict[str, Any]) -> dict[str, Any]:
+    """Launch a run over GraphQL and wait (bounded) for it to succeed; the run as RUN reads it,
+    with its runId."""
+    launched = server.graphql(LAUNCH, {"params": params})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while True:
+        run = server.graphql(RUN, {"runId": run_id})["runOrError"]
+        assert run["__typename"] == "Run", run
+        if run["status"] in TERMINAL or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert run["status"] == "SUCCESS", f"run {run_id} is {run['status']}\n{server.log_tail()}"
+    return {**run, "runId": run_id}
+
+
+def partition_keys(server: Server, asset: str) -> list[str]:
+    node = server.graphql(PARTITIONS, {"path": [asset]})["assetNodeOrError"]
+    assert node["__typename"] == "AssetNode", node
+    return node["partitionKeys"]

@@ -1,15 +1,18 @@
-"""Running the whole asset graph in-process on a corpus, and changing the corpus between runs."""
+"""Running the whole flow in-process on a corpus (as `xxgk run` does), reading what it made,
+and changing the corpus between runs."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
-from assets.definitions import ALL_ASSETS, ALL_CHECKS
+from assets import launch
 from assets.resources import XxgkPaths
 
 from support import DEMO
@@ -17,24 +20,60 @@ from support import DEMO
 INDUSTRY = "yongan-industry-it-bureau"
 
 
+@dataclass
+class Run:
+    """One run of the flow and the data directory it wrote."""
+
+    launched: launch.Launched
+    data: Path
+
+    @property
+    def success(self) -> bool:
+        return self.launched.result.success
+
+    @property
+    def result(self) -> dg.ExecuteInProcessResult:
+        return self.launched.result
+
+    def release(self) -> dict[str, Any]:
+        return self.launched.release()
+
+    def table(self, name: str) -> list[dict[str, Any]]:
+        """A published table as the warehouse holds it, sorted by its primary key."""
+        import schemas
+
+        key = ", ".join(schemas.primary_key(name)) or "1"
+        with duckdb.connect(str(self.data / "warehouse" / "xxgk.duckdb"), read_only=True) as con:
+            cursor = con.execute(f"SELECT * FROM {name} ORDER BY {key}")
+            columns = [d[0] for d in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def metadata(self, asset: str) -> dict[str, Any]:
+        """The metadata the asset's materialization shows in the UI."""
+        events = self.result.asset_materializations_for_node(asset)
+        return {k: v.value for k, v in events[0].metadata.items()}
+
+    def checks(self) -> dict[str, dg.AssetCheckEvaluation]:
+        return {e.check_name: e for e in self.result.get_asset_check_evaluations()}
+
+
 def release_run(
     data: Path,
     registry: Path = DEMO / "registry.csv",
     *,
     raise_on_error: bool = True,
+    instance: dg.DagsterInstance | None = None,
+    paths: dict[str, Any] | None = None,
     **config: Any,
-) -> dg.ExecuteInProcessResult:
-    """The whole asset graph, as the UI runs it, with the release asset's launch config."""
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources={"paths": XxgkPaths(data_dir=str(data), registry=str(registry))},
-        run_config={"ops": {"release": {"config": config}}} if config else None,
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=raise_on_error,
-    )
+) -> Run:
+    """The whole flow, as `xxgk run` launches it, with the release asset's config (bump,
+    force) and settings of the paths resource (`paths`)."""
+    resource = XxgkPaths(data_dir=str(data), registry=str(registry), **(paths or {}))
+    launched = launch.pipeline(instance or dg.DagsterInstance.ephemeral(), resource, **config)
+    run = Run(launched, data)
     if raise_on_error:
-        assert result.success
-    return result
+        assert run.success, [e.message for e in launched.result.all_events if e.is_failure]
+    return run
 
 
 def copy_corpus(tmp: Path) -> Path:

@@ -13,10 +13,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.definitions import ALL_ASSETS, ALL_CHECKS, PARTITIONED_ASSETS
-from assets.partitions import body_year_key
-from assets.resources import XxgkPaths
-from pipelines.tables import coverage
+from assets import collect, read
+from assets.partitions import NAME
+from pipelines.registry.model import due_on
 
 from support.portal import (
     Portal,
@@ -28,6 +27,7 @@ from support.portal import (
     report_pdf,
     serve,
 )
+from support.runs import Run, release_run
 
 NORMAL = 28
 TITLE = "{}{}年政府信息公开工作年度报告"
@@ -143,26 +143,23 @@ def write_registry(path: Path, rows: list[dict[str, str]]) -> None:
     path.write_bytes(out.getvalue().encode("gbk"))  # as Excel saves it on a Chinese desktop
 
 
-def paths_for(tmp: Path, as_of: str) -> XxgkPaths:
-    return XxgkPaths(
-        data_dir=str(tmp / "data"),
-        registry=str(tmp / "registry.csv"),
-        as_of=as_of,
-        fetch_min_interval=0,
-        fetch_per_host=4,
-        fetch_retries=1,
-        fetch_backoff=0.01,
-        fetch_read_timeout=0.5,
-        fetch_max_mb=1,
-    )
+def settings_for(as_of: str) -> dict:
+    """The paths resource's settings for a day: quick on loopback, a small size cap."""
+    return {
+        "as_of": as_of,
+        "fetch_min_interval": 0,
+        "fetch_per_host": 4,
+        "fetch_retries": 1,
+        "fetch_backoff": 0.01,
+        "fetch_read_timeout": 0.5,
+        "fetch_max_mb": 1,
+    }
 
 
-def run(paths: XxgkPaths, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS], resources={"paths": paths}, instance=instance
+def run(tmp: Path, as_of: str, instance: dg.DagsterInstance) -> Run:
+    return release_run(
+        tmp / "data", tmp / "registry.csv", instance=instance, paths=settings_for(as_of)
     )
-    assert result.success
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -171,18 +168,19 @@ def world(tmp_path_factory):
     instance = dg.DagsterInstance.ephemeral()
     with serve() as portal:
         write_registry(tmp / "registry.csv", build_portal(portal))
-        before_deadline = run(paths_for(tmp, "2024-01-20"), instance)
+        before_deadline = run(tmp, "2024-01-20", instance)
+        before_coverage = table(before_deadline, "coverage")  # the warehouse moves on
         publish_late_report(portal)
         portal.reset_log()
-        after_deadline = run(paths_for(tmp, "2024-02-10"), instance)
+        after_deadline = run(tmp, "2024-02-10", instance)
         second_hits = list(portal.hits)
         portal.reset_log()
-        again = run(paths_for(tmp, "2024-02-10"), instance)
+        again = run(tmp, "2024-02-10", instance)
         yield {
             "tmp": tmp,
             "portal": portal,
             "instance": instance,
-            "before": before_deadline,
+            "before": before_coverage,
             "after": after_deadline,
             "again": again,
             "second_hits": second_hits,
@@ -190,15 +188,15 @@ def world(tmp_path_factory):
         }
 
 
-def table(result: dg.ExecuteInProcessResult, name: str) -> dict[tuple[str, int], dict]:
-    return {(r["body_id"], r["year"]): r for r in result.output_for_node("report_tables")[name]}
+def table(result: Run, name: str) -> dict[tuple[str, int], dict]:
+    return {(r["body_id"], r["year"]): r for r in result.table(name)}
 
 
 def test_every_body_year_is_in_a_known_state_with_a_reason(world):
     reports = table(world["after"], "reports")
     assert len({b for b, _ in reports}) == NORMAL + len(SPECIAL)
     assert ("ya-closed", 2023) not in reports  # abolished: nothing expected
-    findings = world["after"].output_for_node("report_tables")["findings"]
+    findings = world["after"].table("findings")
     mismatched = {(f["body_id"], f["year"]) for f in findings if f["rule"] == "METADATA_MISMATCH"}
     for i in range(NORMAL):
         for year in (2022, 2023):
@@ -229,7 +227,7 @@ def test_every_body_year_is_in_a_known_state_with_a_reason(world):
 
 
 def test_coverage_table_says_what_is_missing_and_what_was_late(world):
-    before = table(world["before"], "coverage")
+    before = world["before"]
     assert before[("ya-late", 2023)]["status"] == "not_due"  # 20 January: not due yet
     assert before[("ya-gap", 2023)]["status"] == "not_due"
     cov = table(world["after"], "coverage")
@@ -247,17 +245,16 @@ def test_coverage_table_says_what_is_missing_and_what_was_late(world):
     assert (dated["timeliness"], dated["days_late"]) == ("late", 34)
     on_time = cov[("ya-04", 2023)]
     assert on_time["timeliness"] == "on_time" and on_time["first_seen"] == date(2024, 1, 20)
-    assert on_time["due_on"] == coverage.due_on(2023) == date(2024, 1, 31)
+    assert on_time["due_on"] == due_on(2023) == date(2024, 1, 31)
     amb = cov[("ya-ambiguous", 2023)]
     assert amb["note"] and "2个候选" in amb["note"] and "（修订）" in amb["note"]
     assert amb["published_on"] == date(2024, 1, 10)  # the revised one was taken
     statuses = {r["status"] for r in cov.values()}
     assert statuses == {"received", "missing", "unreadable"}
-    checks = {e.check_name: e for e in world["after"].get_asset_check_evaluations()}
+    checks = world["after"].checks()
     assert checks["tables_match_schemas"].passed
     assert not checks["every_report_found"].passed
-    meta = world["after"].asset_materializations_for_node("coverage")[0].metadata
-    assert "逾期10天" in meta["机关×年度 body × year"].value
+    assert "逾期10天" in world["after"].metadata("warehouse")["机关×年度 body × year"]
 
 
 def test_second_run_transfers_nothing_and_parses_nothing(world):
@@ -274,46 +271,52 @@ def test_second_run_transfers_nothing_and_parses_nothing(world):
     assert len([h for h in hits if h.path == "/ya-500/2023.html"]) == 2
     assert len([h for h in hits if h.path == "/ya-hang/2023.html"]) == 2
     assert len([h for h in hits if h.path == "/ya-404/gone/"]) == 1
-    parsed = world["again"].asset_materializations_for_node("parsed_reports")[0].metadata
-    assert parsed["新解析 parsed now"].value == 0
-    raw = world["again"].asset_materializations_for_node("raw_documents")[0].metadata
-    assert raw["未变化未下载 unchanged (HTTP 304)"].value >= 2 * NORMAL
-    assert world["again"].output_for_node("release")["created"] is False
+    assert world["again"].metadata("reports")["新解析 parsed now"] == 0
+    raw = world["again"].metadata("documents")
+    assert raw["未变化未下载 unchanged (HTTP 304)"] >= 2 * NORMAL
+    assert raw["输入未变未收集 unchanged, not collected"] == 0  # online: always asked
+    assert world["again"].release()["created"] is False
 
 
-def test_registry_partitions_and_one_body_year_alone(world):
+def test_only_registered_partitions_exist_and_one_body_is_collected_alone(world):
     instance = world["instance"]
-    bodies = instance.get_dynamic_partitions("bodies")
-    assert len(bodies) == NORMAL + len(SPECIAL) and all("," not in b for b in bodies)
-    assert instance.get_dynamic_partitions("years") == ["2022", "2023"]
+    assert instance.get_dynamic_partitions(NAME) == ["2022-350481", "2023-350481"]
     portal = world["portal"]
     portal.reset_log()
-    paths = paths_for(world["tmp"], "2024-02-10")
-    result = dg.materialize(
-        PARTITIONED_ASSETS,
-        partition_key=body_year_key("ya-05", 2023),
-        resources={"paths": paths},
-        instance=instance,
-    )
+
+    def alone(body: str, **config) -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [collect.documents, read.reports],
+            partition_key="2023-350481",
+            resources={"paths": _paths(world["tmp"])},
+            instance=instance,
+            run_config={"ops": {"documents": {"config": {"body": body, **config}}}},
+            raise_on_error=False,
+        )
+
+    result = alone("ya-05")
     assert result.success
-    meta = result.asset_materializations_for_node("body_year_report")[0].metadata
-    assert meta["状态 status"].value == "已读取" and meta["未变化 unchanged (304)"].value
-    assert {h.path for h in portal.hits} == {"/ya-05/ndbg/", "/ya-05/2023.html"}
-    portal.reset_log()
-    forced = dg.materialize(
-        PARTITIONED_ASSETS,
-        partition_key=body_year_key("ya-05", 2023),
-        resources={"paths": paths},
-        instance=instance,
-        run_config={"ops": {"body_year_report": {"config": {"refetch": True}}}},
+    meta = result.asset_materializations_for_node("documents")[0].metadata
+    assert (
+        meta["取得 collected"].value == 1 and meta["未变化未下载 unchanged (HTTP 304)"].value == 1
     )
+    assert {h.path for h in portal.hits} == {"/ya-05/ndbg/", "/ya-05/2023.html"}
+    reports = result.asset_materializations_for_node("reports")[0].metadata
+    assert "永安市" in reports["各报告状态 status of every report"].value  # names, not ids
+    portal.reset_log()
+    forced = alone("ya-05", refetch=True)
     assert forced.success
     assert [h.status for h in portal.hits] == [200, 200]  # listing and report downloaded again
-    missing = dg.materialize(
-        PARTITIONED_ASSETS,
-        partition_key=body_year_key("ya-closed", 2023),
-        resources={"paths": paths},
-        instance=instance,
-        raise_on_error=False,
+    missing = alone("ya-closed")  # abolished before 2023: nothing expected of it
+    assert not missing.success
+    failure = next(e for e in missing.all_events if e.is_step_failure)
+    assert "分区 2023-350481" in failure.step_failure_data.error.message
+    assert "没有机关「ya-closed」" in failure.step_failure_data.error.message
+
+
+def _paths(tmp: Path):  # type: ignore[no-untyped-def]
+    from assets.resources import XxgkPaths
+
+    return XxgkPaths(
+        data_dir=str(tmp / "data"), registry=str(tmp / "registry.csv"), **settings_for("2024-02-10")
     )
-    assert not missing.success  # not expected of an abolished body: said so, no traceback

@@ -1,0 +1,180 @@
+"""`xxgk bench --publish N`: the publish side at national size, from N synthetic reports already
+read (SYNTHETIC: bodies, cells and findings are generated straight into the partitioned
+dataset, no document is parsed): warehouse, checks across partitions, release (export,
+validation, changelog, catalog); then again with 1 % of the reports changed and 1 % new bodies.
+Each step's wall time and the process's peak memory are printed.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+import schemas
+from pipelines import dataset, run
+from pipelines.datadir import DataDir
+from pipelines.read import template as t
+from pipelines.registry import snapshot
+from pipelines.registry.model import Entry, Registry
+from pipelines.tables.rows import PARTITION_TABLES
+from testkit.scale import bodies
+from warehouse.ddl import arrow_schema
+
+YEAR = 2023
+SECTIONS = {
+    "proactive": [(i.key, m) for i in t.items_for("2021") for m in i.measures],
+    "applications": [(r.key, a) for r in t.application_rows("split") for a in t.APPLICANTS],
+    "reviews_litigation": [(p, o) for p in t.PROCEEDINGS for o in t.OUTCOMES],
+}
+
+
+def registry_of(n: int, data: DataDir, registry_file: Path) -> list[str]:
+    """N bodies reporting for one year, snapshot as the registry asset writes it."""
+    entries = [
+        Entry(b.body_id, b.name, b.region_name, b.region_code, "department", None, YEAR, "", True)
+        for b in bodies(n * 3)[:n]  # one year of the scale corpus's bodies
+    ]
+    reg = Registry(str(registry_file), "synthetic", entries)
+    return snapshot.write(data, reg, 2019, YEAR).partitions
+
+
+def write_partition(
+    data: DataDir, key: str, entries: list[Entry], rng: np.random.Generator, version: int
+) -> None:
+    tables = {name: _table(name, entries, rng, version) for name in PARTITION_TABLES}
+    digests = {name: dataset.write(data.part(name, key), table) for name, table in tables.items()}
+    dataset.save_state(data, key, tables=digests)
+
+
+def _table(name: str, entries: list[Entry], rng: np.random.Generator, version: int) -> pa.Table:
+    n = len(entries)
+    ids = [e.body_id for e in entries]
+    if name in SECTIONS:
+        cells = SECTIONS[name]
+        a, b = schemas.primary_key(name)[2:]
+        values = rng.integers(0, 3000, size=n * len(cells)) + version
+        return pa.table(
+            {
+                "body_id": np.repeat(ids, len(cells)),
+                "year": np.full(n * len(cells), YEAR),
+                a: [c[0] for c in cells] * n,
+                b: [c[1] for c in cells] * n,
+                "value": values if name != "proactive" else values.astype(float),
+                "printed": values.astype(str),
+                "location": [
+                    f"表{i % 3 + 1} 第{i % 25 + 1}行 第{i % 7 + 1}列" for i in range(len(cells))
+                ]
+                * n,
+            },
+            schema=arrow_schema(name),
+        )
+    columns: dict[str, Any] = {"body_id": ids, "year": [YEAR] * n}
+    if name == "reports":
+        columns |= {
+            "agency_printed": [e.name for e in entries],
+            "template": ["2021"] * n,
+            "status": ["parsed"] * n,
+            "source": [f"https://example.gov.cn/{e.body_id}/{YEAR}.pdf" for e in entries],
+            "source_format": ["pdf"] * n,
+            "sha256": [f"{version:02d}{e.body_id:0>62}"[:64] for e in entries],
+            "bytes": [80_000] * n,
+            "parser_version": ["bench"] * n,
+            "published_on": [date(YEAR + 1, 1, 20)] * n,
+            "errors": [0] * n,
+            "warnings": [0] * n,
+            "synthetic": [True] * n,
+        }
+    elif name == "findings":
+        columns |= {
+            "finding_no": [1] * n,
+            "rule": ["BLANK_CELL"] * n,
+            "severity": ["info"] * n,
+            "message": ["文件中有3个单元格为空白（或印为–、/、无），记为空值，计算时按0处理"] * n,
+            "cells": ["applications.denied_state_secret.total"] * n,
+        }
+    elif name == "coverage":
+        columns |= {
+            "expected": [True] * n,
+            "status": ["received"] * n,
+            "found_by": ["registry"] * n,
+            "due_on": [date(YEAR + 1, 1, 31)] * n,
+            "published_on": [date(YEAR + 1, 1, 20)] * n,
+            "timeliness": ["on_time"] * n,
+        }
+    fields = arrow_schema(name)
+    return pa.table(
+        {f.name: pa.array(columns.get(f.name, [None] * n), f.type) for f in fields}, schema=fields
+    )
+
+
+def bench(n: int, folder: Path) -> list[str]:
+    data = DataDir(folder / f"publish-{n}")
+    if data.root.exists():
+        shutil.rmtree(data.root)
+    registry = folder / "registry-publish.csv"
+    registry.write_text("synthetic\n", encoding="utf-8")
+    s = run.Settings(data, registry)
+    lines = [f"发布端 publish side: {n} 份报告（合成，已读取）, {n * 200:,} cells"]
+    rng = np.random.default_rng(20240131)
+    generated = _timed(lambda: _generate(data, n, rng), "generate partitions")
+    lines.append(generated[1])
+    for label in ("first release", "1 % changed, 1 % new bodies"):
+        if label.startswith("1 %"):
+            lines.append(_timed(lambda: _change(data, n, rng), "change the partitions")[1])
+        for step, fn in _steps(s):
+            lines.append(f"{label}: " + _timed(fn, step)[1])
+    return lines
+
+
+def _steps(s: run.Settings) -> list[tuple[str, Callable[[], Any]]]:
+    from publish.release import make_release
+
+    def release() -> Any:
+        return make_release(
+            s.data.warehouse, s.data.releases, now=_now(), inputs={"bench": True}, bump="auto"
+        )
+
+    return [
+        ("warehouse", lambda: run.update_warehouse(s)),
+        ("checks across partitions", lambda: run.check_warehouse(s)),
+        ("release", release),
+    ]
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _generate(data: DataDir, n: int, rng: np.random.Generator) -> None:
+    registry = data.root.parent / "registry-publish.csv"
+    keys = registry_of(n, data, registry)
+    for key in keys:
+        write_partition(data, key, snapshot.entries(data, [key]), rng, 0)
+
+
+def _change(data: DataDir, n: int, rng: np.random.Generator) -> None:
+    """1 % of the partitions read again with other numbers, 1 % more bodies (new partitions)."""
+    registry = data.root.parent / "registry-publish.csv"
+    before = snapshot.facts(data)
+    assert before is not None
+    keys = registry_of(n + n // 100, data, registry)
+    changed = before.partitions[:: max(1, 100)] + [k for k in keys if k not in before.partitions]
+    for key in changed:
+        write_partition(data, key, snapshot.entries(data, [key]), rng, 1)
+
+
+def _timed(fn: Callable[[], Any], label: str) -> tuple[Any, str]:
+    started = time.perf_counter()
+    value = fn()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return value, f"{label} {time.perf_counter() - started:.1f} s (peak RSS so far {peak:.0f} MB)"

@@ -1,0 +1,251 @@
+"""`xxgk bench --scale N`: the whole flow at size, on N generated reports (SYNTHETIC, marked so
+in the registry and in every document) in a realistic mix of formats: half PDF, a third HTML,
+the rest DOCX and text. Bodies are spread over real county-level divisions (40 a division) and
+report for three years, so the partitions are as a province's would be.
+
+Three runs, each in a fresh process (its wall time, the time of each step, the CPU it used on
+every core and its peak memory are printed): cold, then with nothing changed, then with one
+document changed and one body added.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.registry import regions
+from testkit import corpus
+from testkit.render import docx, html, layout, pdf, text
+
+YEARS = (2021, 2022, 2023)
+PER_DIVISION = 40
+# of every 12 documents: 6 PDF, 4 HTML, 1 DOCX, 1 text
+MIX = ("pdf", "html", "pdf", "html", "pdf", "docx", "pdf", "html", "pdf", "txt", "pdf", "html")
+DEPARTMENTS = [
+    "人民政府办公室",
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+    "信访局",
+    "数据资源管理局",
+    "城市管理局",
+    "行政审批局",
+    "体育局",
+    "档案局",
+    "民族宗教事务局",
+    "粮食和物资储备局",
+    "供销合作社",
+    "投资促进局",
+    "乡村振兴局",
+    "人民防空办公室",
+    "地方金融管理局",
+    "机关事务管理局",
+]
+SYNTHETIC = "【测试用合成数据 · SYNTHETIC BENCHMARK DATA】本报告由 xxgk 生成，数字为虚构。"
+REGISTRY_COLUMNS = (
+    "body_id",
+    "name",
+    "region_name",
+    "region_code",
+    "level",
+    "year",
+    "source",
+    "synthetic",
+)
+
+
+@dataclass(frozen=True)
+class Body:
+    body_id: str
+    name: str
+    region_name: str
+    region_code: str
+
+
+def bodies(n_reports: int) -> list[Body]:
+    counties = [d for d in regions.divisions().values() if d.type in ("县", "县级市", "市辖区")]
+    out = []
+    for i in range(-(-n_reports // len(YEARS))):
+        county = counties[i // PER_DIVISION]
+        out.append(
+            Body(f"b{i:06d}", county.name + DEPARTMENTS[i % PER_DIVISION], county.name, county.code)
+        )
+    return out
+
+
+def document(body: Body, year: int, n: int, seed: int = 0) -> tuple[str, bytes]:
+    """The n-th document of the corpus: (file name, bytes)."""
+    report = corpus.synthetic_report("2021", n * 7 + 11 + seed)
+    report.agency, report.year = body.name, year
+    doc = layout.layout(report, published_on=f"{year + 1}-01-15")
+    doc.blocks.insert(0, SYNTHETIC)
+    fmt = MIX[n % len(MIX)]
+    writers = {
+        "pdf": pdf.write_pdf,
+        "html": html.write_html,
+        "docx": docx.write_docx,
+        "txt": text.write_text,
+    }
+    return f"{body.body_id}-{year}.{fmt}", writers[fmt](doc)
+
+
+def _write(args: tuple[Path, Body, int, int]) -> tuple[str, str, int]:
+    folder, body, year, n = args
+    name, data = document(body, year, n)
+    (folder / name).write_bytes(data)
+    return body.body_id, name, year
+
+
+def generate(root: Path, n_reports: int, workers: int) -> Path:
+    """The corpus under `root` (kept: generated once per size); returns its registry."""
+    registry = root / "registry.csv"
+    marker = root / "corpus.json"
+    if marker.exists() and json.loads(marker.read_text())["reports"] == n_reports:
+        return registry
+    folder = root / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    everyone = bodies(n_reports)
+    jobs = [
+        (folder, b, year, i * len(YEARS) + j)
+        for i, b in enumerate(everyone)
+        for j, year in enumerate(YEARS)
+    ][:n_reports]
+    with ProcessPoolExecutor(workers) as pool:
+        written = list(pool.map(_write, jobs, chunksize=16))
+    names = {(b, y): name for b, name, y in written}
+    rows = [
+        _row(b, year, f"documents/{names[(b.body_id, year)]}")
+        for b in everyone
+        for year in YEARS
+        if (b.body_id, year) in names
+    ]
+    _write_registry(registry, rows)
+    marker.write_text(json.dumps({"reports": n_reports}))
+    return registry
+
+
+def _row(b: Body, year: int, source: str) -> dict[str, Any]:
+    return {
+        "body_id": b.body_id,
+        "name": b.name,
+        "region_name": b.region_name,
+        "region_code": b.region_code,
+        "level": "department",
+        "year": year,
+        "source": source,
+        "synthetic": "true",
+    }
+
+
+def _write_registry(path: Path, rows: list[dict[str, Any]]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, REGISTRY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def change_one_and_add_one(root: Path) -> None:
+    """One document re-published with other numbers; one body added (with its report)."""
+    registry = root / "registry.csv"
+    rows = list(csv.DictReader(registry.open(encoding="utf-8")))
+    first = rows[0]
+    body = Body(first["body_id"], first["name"], first["region_name"], first["region_code"])
+    name, data = document(body, int(first["year"]), 0, seed=1)
+    (root / "documents" / name).write_bytes(data)
+    new = Body(
+        "b-added", first["region_name"] + "新设局", first["region_name"], first["region_code"]
+    )
+    name, data = document(new, int(first["year"]), 3)
+    (root / "documents" / name).write_bytes(data)
+    rows.append(_row(new, int(first["year"]), f"documents/{name}"))
+    _write_registry(registry, rows)
+
+
+# ---- one run, measured in its own process ---------------------------------------------------
+
+
+def measured(data: Path, registry: Path, workers: int) -> dict[str, Any]:
+    """`xxgk run` in a fresh process (start-up and imports included): its wall time, the time
+    of each step, the CPU it used and its peak memory (the process and its reading workers)."""
+    command = [sys.executable, "-m", "xxgk.cli", "run", "--data-dir", str(data)]
+    command += ["--registry", str(registry), "--workers", str(workers), "--timings"]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = child.communicate()
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        raise RuntimeError((out + err)[-3000:])
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # cumulative over this bench's runs
+    timings = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    return {**timings, "process_s": wall, "cpu_total_s": usage.ru_utime + usage.ru_stime}
+
+
+def run(n_reports: int, folder: Path, workers: int) -> list[str]:
+    """The three runs; the lines to print."""
+    cores = len(os.sched_getaffinity(0))
+    started = time.perf_counter()
+    registry = generate(folder / f"corpus-{n_reports}", n_reports, cores)
+    lines = [
+        f"语料 corpus: {n_reports} 份报告（合成）generated or reused in {time.perf_counter() - started:.0f} s"
+    ]
+    data = folder / f"data-{n_reports}-{workers or cores}w"
+    if data.exists():
+        import shutil
+
+        shutil.rmtree(data)
+    for label, before in (
+        ("cold", None),
+        ("nothing changed", None),
+        ("one changed, one added", change_one_and_add_one),
+    ):
+        if before is not None:
+            before(registry.parent)
+        figures = measured(data, registry, workers)
+        lines += _lines(label, figures, cores)
+    return lines
+
+
+def _lines(label: str, f: dict[str, Any], cores: int) -> list[str]:
+    steps = "，".join(f"{k} {v:.1f}s" for k, v in f["steps_s"].items() if v >= 0.05)
+    release = f["release"] or {}
+    return [
+        f"{label}: process {f['process_s']:.1f} s (run {f['wall_s']:.1f} s), "
+        f"{f['partitions_with_work']} partitions with work, "
+        f"CPU {f['cpu_s']:.0f} s = {f['cpu_s'] / f['wall_s']:.2f} of {cores} cores, "
+        f"peak RSS {f['peak_rss_mb']:.0f} MB (largest reader process {f['peak_rss_reader_mb']:.0f} MB), "
+        f"release {release.get('version')} {'new' if release.get('created') else 'kept'}",
+        f"  steps: {steps}",
+    ]

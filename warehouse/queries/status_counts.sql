@@ -1,0 +1,7 @@
+-- Reports per status, and coverage per status (with how many were late).
+SELECT 'reports' AS of, status, count(*) AS n FROM reports GROUP BY status
+UNION ALL
+SELECT 'coverage', status, count(*) FROM coverage GROUP BY status
+UNION ALL
+SELECT 'coverage', 'late', count(*) FROM coverage WHERE timeliness = 'late'
+ORDER BY 1, 2
