@@ -3,14 +3,13 @@ table, a line of its header, or text."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from typing import Any
-
-from pdfplumber.page import Page
 
 from pipelines.read.grid import clean
+from pipelines.read.readers.pdf import words
+from pipelines.read.readers.pdf.layer import Char
 from pipelines.read.readers.pdf.text import MARGIN, join_lines, page_number
+from pipelines.read.readers.pdf.words import TextWord
 from pipelines.read.values import is_number, is_value
 
 
@@ -59,51 +58,49 @@ class Visual:
         return max(w.x1 for w in self.words)
 
 
-def visual_lines(number: int, page: Page) -> list[Visual]:
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True)
-    words.sort(key=lambda w: (w["top"] + w["bottom"]) / 2)
-    groups: list[list[dict[str, Any]]] = []
-    for word in words:
-        centre = (word["top"] + word["bottom"]) / 2
+def visual_lines(number: int, height: float, chars: list[Char]) -> list[Visual]:
+    found = sorted(words.words(chars), key=lambda w: (w.top + w.bottom) / 2)
+    groups: list[list[TextWord]] = []
+    for word in found:
+        centre = (word.top + word.bottom) / 2
         if groups:
             first = groups[-1][0]
-            if abs(centre - (first["top"] + first["bottom"]) / 2) <= 0.3 * first["height"]:
+            if abs(centre - (first.top + first.bottom) / 2) <= 0.3 * (first.bottom - first.top):
                 groups[-1].append(word)
                 continue
         groups.append([word])
-    margin = page.height * MARGIN
+    margin = height * MARGIN
     lines = []
     for group in groups:
-        group.sort(key=lambda w: w["x0"])
-        text = clean(" ".join(w["text"] for w in group))
-        top, bottom = min(w["top"] for w in group), max(w["bottom"] for w in group)
-        in_margin = top > page.height - margin or bottom < margin
+        group.sort(key=lambda w: w.x0)
+        text = clean(" ".join(w.text for w in group))
+        top, bottom = min(w.top for w in group), max(w.bottom for w in group)
+        in_margin = top > height - margin or bottom < margin
         if not text or (in_margin and page_number(text)):
             continue
-        chars = [c for w in group for c in w["chars"]]
-        size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+        size = words.font_size(c for w in group for c in w.chars)
         lines.append(_visual(number, top, bottom, size, group, in_margin))
     return lines
 
 
 def _visual(
-    number: int, top: float, bottom: float, size: float, group: list[Any], in_margin: bool
+    number: int, top: float, bottom: float, size: float, group: list[TextWord], in_margin: bool
 ) -> Visual:
-    words: list[Word] = []
+    printed: list[Word] = []
     for w in group:
-        word = Word(number, w["x0"], w["x1"], w["top"], w["bottom"], clean(w["text"]))
-        last = words[-1] if words else None
+        word = Word(number, w.x0, w.x1, w.top, w.bottom, clean(w.text))
+        last = printed[-1] if printed else None
         # Words of a label or header set apart by a space or letter-spacing are one text; a
         # value is never joined (two numbers are two cells however close they are).
         if last and not last.value and not word.value and word.x0 - last.x1 < 0.6 * size:
             joined = join_lines([last.text, word.text])
             bottom = max(last.bottom, word.bottom)
-            words[-1] = Word(number, last.x0, word.x1, last.top, bottom, joined)
+            printed[-1] = Word(number, last.x0, word.x1, last.top, bottom, joined)
         else:
-            words.append(word)
-    first = len(words)
-    while first > 0 and words[first - 1].value:
+            printed.append(word)
+    first = len(printed)
+    while first > 0 and printed[first - 1].value:
         first -= 1
-    if 0 < first < len(words) and words[first].x0 - words[first - 1].x1 < 0.6 * size:
-        first = len(words)  # a number a space after its words is part of a sentence
-    return Visual(number, top, bottom, size, words, first, in_margin)
+    if 0 < first < len(printed) and printed[first].x0 - printed[first - 1].x1 < 0.6 * size:
+        first = len(printed)  # a number a space after its words is part of a sentence
+    return Visual(number, top, bottom, size, printed, first, in_margin)
