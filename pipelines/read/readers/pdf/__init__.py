@@ -82,7 +82,8 @@ def unread_tables(rows: list[Row]) -> list[str]:
 
 
 def _check_text_layer(pages: list[layer.Page]) -> None:
-    chars = [c for page in pages for c in page.chars if c.text.strip()]
+    # A character without Unicode counts as printed, whatever code pdfium gives in its place.
+    chars = [c for page in pages for c in page.chars if c.unmapped or c.text.strip()]
     if pages and len(chars) < _MIN_CHARS_PER_PAGE * len(pages):
         raise NotAReport("SCANNED_DOCUMENT", "扫描件（没有文字层），需要OCR识别，暂未读取")
     # A font without a Unicode map: the characters' codes are known, their text is not.

@@ -20,6 +20,28 @@ import pypdfium2.raw as raw
 
 Point = tuple[float, float]
 
+# pdfminer measures the 14 standard fonts (and their Windows names) by Adobe's metrics, not by
+# the PDF or the font pdfium puts in their place: their descents, per point of font size.
+_AFM_DESCENTS = {
+    **dict.fromkeys(
+        ("Courier", "Courier-Bold", "Courier-BoldOblique", "Courier-Oblique", "CourierNew",
+         "CourierNew,Italic", "CourierNew,Bold", "CourierNew,BoldItalic"),
+        -0.194,
+    ),
+    **dict.fromkeys(
+        ("Helvetica", "Helvetica-Bold", "Helvetica-BoldOblique", "Helvetica-Oblique", "Arial",
+         "Arial,Italic", "Arial,Bold", "Arial,BoldItalic"),
+        -0.207,
+    ),
+    **dict.fromkeys(
+        ("Times-Roman", "Times-Bold", "Times-BoldItalic", "Times-Italic", "TimesNewRoman",
+         "TimesNewRoman,Italic", "TimesNewRoman,Bold", "TimesNewRoman,BoldItalic"),
+        -0.217,
+    ),
+    "Symbol": 0.0,
+    "ZapfDingbats": 0.0,
+}  # fmt: skip
+
 
 @dataclass(slots=True)  # not frozen: made for every character, frozen is twice as slow
 class Char:
@@ -76,12 +98,21 @@ def pages(pdf: pdfium.PdfDocument) -> Iterator[Page]:
 
 def read_page(number: int, page: pdfium.PdfPage) -> Page:
     frame = _frame(page)
+    objects = list(_objects(ctypes.cast(page.raw, ctypes.c_void_p).value))
+    # pdfium's text page puts some text (turned, for one) out of the order it is printed in;
+    # pdfminer, and all that was tuned on it, keeps the content's order.
+    printed = {obj: i for i, (obj, kind, _) in enumerate(objects) if kind == raw.FPDF_PAGEOBJ_TEXT}
     text = page.get_textpage()
     try:
-        chars = _chars(text.raw, frame)
+        chars = _chars(text.raw, frame, printed)
     finally:
         text.close()
-    paths = [p for obj, matrix in _objects(page.raw) for p in _paths(obj, matrix, frame)]
+    paths = [
+        path
+        for obj, kind, matrix in objects
+        if kind == raw.FPDF_PAGEOBJ_PATH
+        for path in _paths(obj, matrix, frame)
+    ]
     return Page(number, frame.height, chars, paths)
 
 
@@ -141,21 +172,19 @@ _descent = _plain(raw.FPDFFont_GetDescent, _I, _P, ctypes.c_float, _P)
 _glyph_width = _plain(raw.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint, ctypes.c_float, _P)
 
 
-def _chars(textpage: Any, frame: _Frame) -> list[Char]:
+def _chars(textpage: Any, frame: _Frame, printed: dict[int, int]) -> list[Char]:
+    """The characters, in the order their text objects are printed."""
     text = ctypes.cast(textpage, ctypes.c_void_p).value
-    runs: dict[int, _Run] = {}
-    fonts: dict[int, tuple[str, float]] = {}
+    runs = _Runs(text, frame)
     widths: dict[tuple[int, int, float], float] = {}  # by font, character and size
     x, y, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
     at_x, at_y, at_width = ctypes.addressof(x), ctypes.addressof(y), ctypes.addressof(width)
-    chars = []
+    chars: list[tuple[int, Char]] = []
     for i in range(raw.FPDFText_CountChars(textpage)):
         if _generated(text, i):
             continue  # a space or line break pdfium inferred; pdfminer has none
         obj = _text_object(text, i)
-        run = runs.get(obj)
-        if run is None:
-            run = runs[obj] = _run(text, i, obj, fonts, frame)
+        run = runs.of(i, obj)
         code = _unicode(text, i)
         _origin(text, i, at_x, at_y)
         key = (run.font, code, run.size)
@@ -165,19 +194,39 @@ def _chars(textpage: Any, frame: _Frame) -> list[Char]:
             advance = widths[key] = width.value if found else 0.0
         unmapped = bool(_unmapped(text, i))
         letter = chr(code) if code <= 0x10FFFF else "\ufffd"
-        chars.append(_char(letter, x.value, y.value, advance, run, frame, unmapped))
-    return chars
+        char = _char(letter, x.value, y.value, advance, run, frame, unmapped)
+        chars.append((printed.get(obj, len(printed)), char))
+    chars.sort(key=lambda c: c[0])  # stable: a text object's characters keep their order
+    return [char for _, char in chars]
 
 
-def _run(text: int, i: int, obj: int, fonts: dict[int, tuple[str, float]], frame: _Frame) -> _Run:
-    m = raw.FS_MATRIX()
-    _matrix(text, i, ctypes.addressof(m))
-    a, b, c, d, _, _ = _multiply((m.a, m.b, m.c, m.d, 0.0, 0.0), frame.ctm)
-    font = _font(obj)
-    if font not in fonts:
-        fonts[font] = (_name(font), _font_descent(font))
-    name, descent = fonts[font]
-    return _Run((a, b, c, d), _font_size(text, i), font, name, descent)
+class _Runs:
+    """What the characters of each text object share: asked once an object, made once a
+    style (WPS prints every character as an object of its own)."""
+
+    def __init__(self, text: int, frame: _Frame) -> None:
+        self.text, self.frame = text, frame
+        self.by_object: dict[int, _Run] = {}
+        self.by_style: dict[tuple[float, float, float, float, int, float], _Run] = {}
+        self.matrix = raw.FS_MATRIX()
+        self.at_matrix = ctypes.addressof(self.matrix)
+
+    def of(self, i: int, obj: int) -> _Run:
+        run = self.by_object.get(obj)
+        if run is None:
+            m = self.matrix
+            _matrix(self.text, i, self.at_matrix)
+            style = (m.a, m.b, m.c, m.d, _font(obj), _font_size(self.text, i))
+            run = self.by_style.get(style)
+            if run is None:
+                run = self.by_style[style] = self._run(*style)
+            self.by_object[obj] = run
+        return run
+
+    def _run(self, a: float, b: float, c: float, d: float, font: int, size: float) -> _Run:
+        a, b, c, d, _, _ = _multiply((a, b, c, d, 0.0, 0.0), self.frame.ctm)
+        name = _name(font)
+        return _Run((a, b, c, d), size, font, name, _font_descent(font, name))
 
 
 def _name(font: int) -> str:
@@ -187,7 +236,9 @@ def _name(font: int) -> str:
     return buffer.value.decode("utf-8", "replace")
 
 
-def _font_descent(font: int) -> float:
+def _font_descent(font: int, name: str) -> float:
+    if name in _AFM_DESCENTS:
+        return _AFM_DESCENTS[name]
     out = ctypes.c_float()
     _descent(font, 1.0, ctypes.addressof(out))
     # The font descriptor's /Descent; some writers give it positive, as pdfminer corrects.
@@ -197,17 +248,18 @@ def _font_descent(font: int) -> float:
 def _char(
     text: str, x: float, y: float, advance: float, run: _Run, frame: _Frame, unmapped: bool
 ) -> Char:
-    """The character's box as pdfminer computes it: two corners of its box in text space
-    (origin, descent) and (advance, descent + size), through the text's matrix."""
+    """The character's box as pdfminer computes it: its box in text space, from (0, descent)
+    to (advance, descent + size), through the text's matrix."""
     a, b, c, d = run.matrix
     p, q, r, s, e, f = frame.ctm
     x, y = p * x + r * y + e, q * x + s * y + f  # the origin on the page as shown
     low = run.descent * run.size
     high = low + run.size
-    x0, y0 = c * low + x, d * low + y
-    x1, y1 = a * advance + c * high + x, b * advance + d * high + y
-    x0, x1 = min(x0, x1) + frame.left, max(x0, x1) + frame.left
-    y0, y1 = min(y0, y1), max(y0, y1)
+    # All four corners: a turned character's box is the upright box around it.
+    xs = (c * low + x, a * advance + c * low + x, a * advance + c * high + x, c * high + x)
+    ys = (d * low + y, b * advance + d * low + y, b * advance + d * high + y, d * high + y)
+    x0, x1 = min(xs) + frame.left, max(xs) + frame.left
+    y0, y1 = min(ys), max(ys)
     top, bottom = frame.height - y1 + frame.top, frame.height - y0 + frame.top
     upright = a * d > 0 and b * c <= 0
     return Char(text, x0, x1, top, bottom, y1 - y0, run.name, upright, unmapped)
@@ -216,28 +268,44 @@ def _char(
 # ---------------------------------------------------------------- graphics
 
 
-def _objects(
-    page: ctypes.c_void_p,
-) -> Iterator[tuple[ctypes.c_void_p, tuple[float, ...]]]:
-    """The page's path objects with their matrices, also those inside form XObjects."""
-    for i in range(raw.FPDFPage_CountObjects(page)):
-        yield from _walk(raw.FPDFPage_GetObject(page, i), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+_count_objects = _plain(raw.FPDFPage_CountObjects, _I, _P)
+_page_object = _plain(raw.FPDFPage_GetObject, _P, _P, _I)
+_count_form_objects = _plain(raw.FPDFFormObj_CountObjects, _I, _P)
+_form_object = _plain(raw.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_object_type = _plain(raw.FPDFPageObj_GetType, _I, _P)
+_object_matrix = _plain(raw.FPDFPageObj_GetMatrix, _I, _P, _P)
+_draw_mode = _plain(raw.FPDFPath_GetDrawMode, _I, _P, _P, _P)
+_stroke_color = _plain(raw.FPDFPageObj_GetStrokeColor, _I, _P, _P, _P, _P, _P)
+_fill_color = _plain(raw.FPDFPageObj_GetFillColor, _I, _P, _P, _P, _P, _P)
+_count_segments = _plain(raw.FPDFPath_CountSegments, _I, _P)
+_segment = _plain(raw.FPDFPath_GetPathSegment, _P, _P, _I)
+_segment_point = _plain(raw.FPDFPathSegment_GetPoint, _I, _P, _P, _P)
+_segment_type = _plain(raw.FPDFPathSegment_GetType, _I, _P)
+_segment_closes = _plain(raw.FPDFPathSegment_GetClose, _I, _P)
 
 
-def _walk(
-    obj: ctypes.c_void_p, outer: tuple[float, ...]
-) -> Iterator[tuple[ctypes.c_void_p, tuple[float, ...]]]:
-    kind = raw.FPDFPageObj_GetType(obj)
+def _objects(page: int) -> Iterator[tuple[int, int, tuple[float, ...]]]:
+    """The page's text and path objects in the order they are printed, each with its kind
+    and matrix, also those inside form XObjects."""
+    for i in range(_count_objects(page)):
+        yield from _walk(_page_object(page, i), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+
+
+def _walk(obj: int, outer: tuple[float, ...]) -> Iterator[tuple[int, int, tuple[float, ...]]]:
+    kind = _object_type(obj)
+    if kind == raw.FPDF_PAGEOBJ_TEXT:
+        yield obj, kind, outer  # its characters come placed from the text page
+        return
     if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
         return
     m = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(obj, m)
+    _object_matrix(obj, ctypes.addressof(m))
     matrix = _multiply((m.a, m.b, m.c, m.d, m.e, m.f), outer)
     if kind == raw.FPDF_PAGEOBJ_PATH:
-        yield obj, matrix
+        yield obj, kind, matrix
         return
-    for i in range(raw.FPDFFormObj_CountObjects(obj)):
-        yield from _walk(raw.FPDFFormObj_GetObject(obj, i), matrix)
+    for i in range(_count_form_objects(obj)):
+        yield from _walk(_form_object(obj, i), matrix)
 
 
 def _multiply(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
@@ -248,22 +316,23 @@ def _multiply(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
             e * q + f * s + u)  # fmt: skip
 
 
-def _paths(obj: ctypes.c_void_p, matrix: tuple[float, ...], frame: _Frame) -> list[Path]:
+def _paths(obj: int, matrix: tuple[float, ...], frame: _Frame) -> list[Path]:
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
+    _draw_mode(obj, ctypes.addressof(fill_mode), ctypes.addressof(stroke))
     if not fill_mode.value and not stroke.value:
         return []  # a clipping path, or one ended without painting
-    colors = _color(obj, raw.FPDFPageObj_GetStrokeColor), _color(obj, raw.FPDFPageObj_GetFillColor)
+    colors = _color(obj, _stroke_color), _color(obj, _fill_color)
     a, b, c, d, e, f = matrix
     place = frame.point
     x, y = ctypes.c_float(), ctypes.c_float()
+    at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
     subpaths: list[tuple[list[str], list[Point]]] = []
     bezier = 0  # pdfium gives a curve as three points: two control points, then its end
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        segment = raw.FPDFPath_GetPathSegment(obj, i)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
+    for i in range(_count_segments(obj)):
+        segment = _segment(obj, i)
+        _segment_point(segment, at_x, at_y)
         at = place(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        kind = raw.FPDFPathSegment_GetType(segment)
+        kind = _segment_type(segment)
         bezier = bezier + 1 if kind == raw.FPDF_SEGMENT_BEZIERTO else 0
         if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append((["m"], [at]))
@@ -271,15 +340,17 @@ def _paths(obj: ctypes.c_void_p, matrix: tuple[float, ...], frame: _Frame) -> li
             subpaths[-1][0].append("l" if kind == raw.FPDF_SEGMENT_LINETO else "c")
             subpaths[-1][1].append(at)
             bezier = 0
-        if raw.FPDFPathSegment_GetClose(segment):
+        if _segment_closes(segment):
             subpaths[-1][0].append("h")
             subpaths[-1][1].append(subpaths[-1][1][0])
     fill, stroked = bool(fill_mode.value), bool(stroke.value)
     return [Path("".join(ops), pts, stroked, fill, *colors) for ops, pts in subpaths]
 
 
-def _color(obj: ctypes.c_void_p, get: Callable[..., int]) -> tuple[int, int, int] | None:
-    r, g, b, alpha = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    if not get(obj, r, g, b, alpha):
+def _color(obj: int, get: Callable[..., int]) -> tuple[int, int, int] | None:
+    rgba = (ctypes.c_uint * 4)()
+    at = ctypes.addressof(rgba)
+    size = ctypes.sizeof(ctypes.c_uint)
+    if not get(obj, at, at + size, at + 2 * size, at + 3 * size):
         return None
-    return r.value, g.value, b.value
+    return rgba[0], rgba[1], rgba[2]

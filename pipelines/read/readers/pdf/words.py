@@ -60,22 +60,21 @@ def unique(chars: Sequence[Char]) -> list[Char]:
     offset. Of characters alike (text, font, size) within 1 pt down and across, the topmost
     then leftmost stays; the order is kept."""
     alike: dict[tuple[bool, str, str, float], list[int]] = {}
-    for i, char in enumerate(chars):
-        alike.setdefault(_alike(char), []).append(i)
+    for i, c in enumerate(chars):
+        alike.setdefault((c.upright, c.text, c.font, c.size), []).append(i)
     kept = []
     for group in alike.values():
+        if len(group) == 1:
+            kept.append(group[0])  # most characters: nothing to compare
+            continue
         for line in _chains(group, lambda i: chars[i].top):
-            for spot in _chains(line, lambda i: chars[i].x0):
+            for spot in _chains(line, lambda i: chars[i].x0) if len(line) > 1 else [line]:
                 kept.append(min(spot, key=lambda i: (chars[i].top, chars[i].x0)))
     return [chars[i] for i in sorted(kept)]
 
 
 def _chains(indices: list[int], value: Callable[[int], float]) -> Iterator[list[int]]:
-    """`cluster` with a 1 pt tolerance for indices in ascending order, quick where there is
-    one (most characters have nothing to compare)."""
-    if len(indices) == 1:
-        yield indices
-        return
+    """`cluster` with a 1 pt tolerance, for indices in ascending order."""
     ordered = sorted(indices, key=value)
     chain = [ordered[0]]
     for prev, i in pairwise(ordered):
@@ -84,10 +83,6 @@ def _chains(indices: list[int], value: Callable[[int], float]) -> Iterator[list[
             chain = []
         chain.append(i)
     yield sorted(chain)
-
-
-def _alike(char: Char) -> tuple[bool, str, str, float]:
-    return char.upright, char.text, char.font, char.size
 
 
 def words(chars: Sequence[Char]) -> list[TextWord]:
@@ -122,7 +117,10 @@ def text_lines(chars: Sequence[Char]) -> list[TextLine]:
 
 def text(chars: Sequence[Char]) -> str:
     """The characters' text: words joined by spaces, lines by line breaks."""
-    lines = cluster(words(chars), lambda w: w.top, _TOLERANCE)
+    found = words(chars)
+    if len(found) == 1:
+        return found[0].text
+    lines = cluster(found, lambda w: w.top, _TOLERANCE)
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
 
@@ -145,7 +143,9 @@ def _cluster_index(values: list[float], tolerance: float) -> dict[float, int]:
 
 
 def _char_lines(chars: list[Char], upright: bool) -> Iterator[list[Char]]:
-    if upright:
+    if upright and max(c.top for c in chars) - min(c.top for c in chars) <= _TOLERANCE:
+        yield sorted(chars, key=lambda c: c.x0)  # one line (most table cells): no clustering
+    elif upright:
         for line in cluster(chars, lambda c: c.top, _TOLERANCE):
             yield sorted(line, key=lambda c: c.x0)
     else:
