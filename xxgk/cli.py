@@ -304,7 +304,7 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
     )
     release = launched.release()
     new = (
-        "新版本 new version" if release["新版本 new version"] else "数据未变，沿用 unchanged, kept"
+        "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"
     )
     return [
         *lines,

@@ -13,8 +13,9 @@ from pipelines.read.rules import check_report
 # Bumped whenever a change can alter what is read from a document: cached parses keyed by
 # (sha256, PARSER_VERSION) are then redone.
 # 0.2: PDF and Word readers; 0.3: .doc/.wps, OCR of scans, merged and misspelled rows,
-# wrapped labels, the date under the signature; 0.4: PDF tables without ruling lines.
-PARSER_VERSION = "0.4.0"
+# wrapped labels, the date under the signature; 0.4: PDF tables without ruling lines; 0.5: PDFs
+# read from pdfium's text layer and paths (no pdfminer).
+PARSER_VERSION = "0.5.0"
 
 READERS = {
     "text": text.read,
