@@ -24,18 +24,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 class Launched:
     result: dg.ExecuteInProcessResult
     stale: list[str]  # partitions that had something new to read
-
-    def step_seconds(self) -> dict[str, float]:
-        """How long each step of the run took."""
-        begun: dict[str, float] = {}
-        out: dict[str, float] = {}
-        for event in self.result.all_events:
-            key = event.step_key or ""
-            if event.event_type_value == "STEP_START":
-                begun[key] = event.timestamp
-            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and key in begun:
-                out[key] = event.timestamp - begun[key]
-        return out
+    steps: dict[str, float]  # how long each step took (seconds)
 
     def release(self) -> dict[str, Any]:
         """What the release asset made: version, created (a new version?), bump, path."""
@@ -74,7 +63,7 @@ def pipeline(
             resources={"paths": paths},
             raise_on_error=False,
         )
-        return Launched(result, stale)
+        return Launched(result, stale, _step_seconds(instance, result))
     # with nothing new, one partition (the first) is run: it does no work, the rest of the
     # flow says whether anything changed
     tags |= partitions.range_tags(partitions.ordered(instance), stale or keys[:1])
@@ -85,4 +74,20 @@ def pipeline(
         resources={"paths": paths},
         raise_on_error=False,
     )
-    return Launched(result, stale)
+    return Launched(result, stale, _step_seconds(instance, result))
+
+
+def _step_seconds(
+    instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult
+) -> dict[str, float]:
+    begun: dict[str, float] = {}
+    out: dict[str, float] = {}
+    for entry in instance.all_logs(result.run_id):
+        event, key = entry.dagster_event, entry.step_key or ""
+        if event is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            begun[key] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and key in begun:
+            out[key] = entry.timestamp - begun[key]
+    return out

@@ -27,6 +27,7 @@ from pipelines.files import file_sha256
 from publish import catalog, changelog, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
+from publish.validation import frictionless_errors
 from warehouse.ddl import parquet
 
 LATEST = "latest"
@@ -124,7 +125,8 @@ def make_release(
             "duckdb_version": duckdb.__version__,
         }
         summary = _write_contents(staging, releases_dir, package, changes, inputs)
-        problems = frictionless_errors(staging / "datapackage.json")
+        changed = [(b["body_id"], b["year"]) for b in diff["body_years"]] if old else None
+        problems = frictionless_errors(staging / "datapackage.json", changed)
         if problems:
             raise ReleaseInvalid(problems)
         target = _put_in_place(staging, releases_dir, version)
@@ -285,33 +287,6 @@ def descriptor(version: str, now: datetime, resources: list[dict[str, Any]]) -> 
         ],
         "resources": resources,
     }
-
-
-def frictionless_errors(descriptor_path: Path) -> list[str]:
-    """The release checked by the real Frictionless validator, plus the Parquet contents.
-
-    Frictionless checks the descriptor, every CSV resource as a table (types, constraints,
-    primary and foreign keys) and every file's bytes and sha256. Its Parquet reader (5.21)
-    turns nullable integers into NaN and cannot count bytes, so Parquet resources are declared
-    `"type": "file"` for it, and their contents are checked here against the same schema.
-    """
-    from frictionless import Package
-
-    report = Package(str(descriptor_path)).validate()
-    problems = [f"{task.name}: {e.type}: {e.message}" for task in report.tasks for e in task.errors]
-    problems += [f"{e.type}: {e.message}" for e in report.errors]
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        if resource["format"] == "parquet":
-            problems += parquet_problems(descriptor_path.parent, resource)
-    return problems
-
-
-def parquet_problems(base: Path, resource: dict[str, Any]) -> list[str]:
-    from warehouse.validate import check_parquet
-
-    table = resource["name"].removesuffix("-parquet")
-    return [f"{resource['name']}: {v}" for v in check_parquet(base / resource["path"], table)]
 
 
 def _point_alias(releases_dir: Path, alias: str, version: str) -> None:

@@ -247,7 +247,7 @@ def _timings(launched, wall: float, paths) -> dict:  # type: ignore[no-untyped-d
     return {
         "success": launched.result.success,
         "wall_s": wall,
-        "steps_s": launched.step_seconds(),
+        "steps_s": launched.steps,
         "cpu_s": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
         "peak_rss_mb": me.ru_maxrss / 1024,
         "peak_rss_reader_mb": children.ru_maxrss / 1024,
@@ -303,9 +303,7 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
         "(received, unreadable, missing, not due, late)"
     )
     release = launched.release()
-    new = (
-        "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"
-    )
+    new = "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"
     return [
         *lines,
         "",

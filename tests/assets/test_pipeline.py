@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from publish.release import frictionless_errors
+from publish.validation import frictionless_errors
 
 from support import DEMO
 from support.runs import digests, release_run
