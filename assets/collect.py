@@ -6,7 +6,7 @@ from pydantic import Field
 
 import schemas
 from assets.metadata import md_or_none
-from assets.partitions import REPORTS
+from assets.partitions import BACKFILL, REPORTS
 from assets.registry import registry
 from assets.resources import XxgkPaths
 from pipelines import run
@@ -76,7 +76,7 @@ class CollectConfig(dg.Config):
     partitions_def=REPORTS,
     deps=[inbox_files],
     pool="fetch",  # one collecting step at a time keeps the per-host limits across processes
-    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=20),
+    backfill_policy=BACKFILL,
     description="原始文件（按「年度-行政区划」分区）：按登记表读取本地文件、下载网址（网页上的 PDF/Word "
     "附件一并下载）、在年报栏目上按标题找各年度的报告，或取收件箱中的文件；原样存入以 sha256 命名的只增"
     "档案，并记下来源。输入没有变化的分区不再收集；未变化的网页（ETag/Last-Modified）不重新下载。"

@@ -6,6 +6,7 @@ and remove those no longer registered (their history stays in the event log).
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import dagster as dg
@@ -15,6 +16,10 @@ warnings.filterwarnings("ignore", message=r"Parameter `backfill_policy`")
 
 NAME = "year_division"
 REPORTS = dg.DynamicPartitionsDefinition(name=NAME)
+# A backfill splits the partitions into runs of this many (XXGK_PARTITIONS_PER_RUN): bigger runs
+# cost Dagster less, smaller ones spread over more workers.
+PER_RUN = int(os.environ.get("XXGK_PARTITIONS_PER_RUN", "20"))
+BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=PER_RUN)
 # The tags by which a run covers a range of partitions (Dagster's own names).
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"

@@ -6,7 +6,7 @@ import dagster as dg
 import schemas
 from assets.collect import documents
 from assets.metadata import md_table
-from assets.partitions import REPORTS
+from assets.partitions import BACKFILL, REPORTS
 from assets.resources import XxgkPaths
 from pipelines import run
 from pipelines.read.document import PARSER_VERSION
@@ -16,7 +16,7 @@ from pipelines.read.document import PARSER_VERSION
     group_name="read",
     partitions_def=REPORTS,
     deps=[documents],
-    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=20),
+    backfill_policy=BACKFILL,
     description="解析结果和分区的发布表（按「年度-行政区划」分区）：读出每份报告的三张表、读取状态和问题清单；"
     "同一文件（sha256）同一解析器版本只解析一次，用上全部 CPU 核；文件没有变化的分区不再读取。"
     "Parsed reports and the partition's published rows; every core; unchanged partitions skipped.",

@@ -28,6 +28,7 @@ class ReleaseConfig(dg.Config):
 @dg.asset(
     group_name="release",
     deps=[warehouse],
+    pool="warehouse",  # reads the DuckDB file the warehouse step writes
     description="开放数据发布包：CSV（UTF-8 带 BOM）和 Parquet 的 Frictionless 数据包，带版本号和校验值；"
     "数据没有变化时不产生新版本。Versioned Frictionless data package.",
 )

@@ -17,6 +17,7 @@ from pipelines.read.rules import RULES
 @dg.asset(
     group_name="warehouse",
     deps=[reports],
+    pool="warehouse",  # one writer of the DuckDB file, whatever runs at once
     description="DuckDB 数据仓库：只重新载入有变化的分区，加上机关表和跨年度核对，建立跨机关汇总模型"
     "（warehouse/models/*.sql）；报告覆盖情况（每个机关每个应报年度是否取得了报告、是否逾期）。"
     "DuckDB warehouse updated from the changed partitions, with cross-agency SQL models; coverage.",

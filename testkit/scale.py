@@ -94,13 +94,13 @@ class Body:
     region_code: str
 
 
-def bodies(n_reports: int) -> list[Body]:
+def bodies(n_reports: int, per_division: int = PER_DIVISION) -> list[Body]:
     counties = [d for d in regions.divisions().values() if d.type in ("县", "县级市", "市辖区")]
     out = []
     for i in range(-(-n_reports // len(YEARS))):
-        county = counties[i // PER_DIVISION]
+        county = counties[i // per_division]
         out.append(
-            Body(f"b{i:06d}", county.name + DEPARTMENTS[i % PER_DIVISION], county.name, county.code)
+            Body(f"b{i:06d}", county.name + DEPARTMENTS[i % per_division], county.name, county.code)
         )
     return out
 
@@ -128,7 +128,7 @@ def _write(args: tuple[Path, Body, int, int]) -> tuple[str, str, int]:
     return body.body_id, name, year
 
 
-def generate(root: Path, n_reports: int, workers: int) -> Path:
+def generate(root: Path, n_reports: int, workers: int, per_division: int = PER_DIVISION) -> Path:
     """The corpus under `root` (kept: generated once per size); returns its registry."""
     registry = root / "registry.csv"
     marker = root / "corpus.json"
@@ -136,7 +136,7 @@ def generate(root: Path, n_reports: int, workers: int) -> Path:
         return registry
     folder = root / "documents"
     folder.mkdir(parents=True, exist_ok=True)
-    everyone = bodies(n_reports)
+    everyone = bodies(n_reports, per_division)
     jobs = [
         (folder, b, year, i * len(YEARS) + j)
         for i, b in enumerate(everyone)

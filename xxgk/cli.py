@@ -14,6 +14,11 @@ EXIT_FAILED = 1
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xxgk",
         description="政府信息公开工作年度报告 → 开放数据 · disclosure reports to open data",
@@ -44,6 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--registry", type=Path)
     u.add_argument("--host", default="127.0.0.1")
     u.add_argument("--port", default="3000")
+
+    w = sub.add_parser(
+        "worker", help="分布式执行的工作进程（Celery）· a worker of the distributed engine"
+    )
+    w.add_argument("--broker", required=True, help="e.g. redis://10.0.0.5:6379/0")
+    w.add_argument("--data-dir", type=Path, help="共享的数据目录 · the shared data directory")
+    w.add_argument("--registry", type=Path)
+    w.add_argument("--name", default="xxgk", help="工作进程名 · worker name (…@hostname)")
+    w.add_argument("--concurrency", type=int, default=1, help="同时执行的步骤数 · steps at once")
 
     s = sub.add_parser("serve", help="本机预览发布目录和图表组件 · preview releases (Range, CORS)")
     s.add_argument("--data-dir", type=Path)
@@ -84,34 +98,53 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--dir", type=Path, default=Path("data/bench"), help="语料和数据目录 · where")
 
-    args = parser.parse_args(argv)
-    if args.command == "eval":
-        return _eval(args.dir, args.expected or args.dir)
-    if args.command == "bench" and args.scale:
-        return _bench_scale(args.scale, args.workers, args.dir.resolve())
-    if args.command == "bench" and args.publish:
-        return _bench_publish(args.publish, args.dir.resolve())
-    if args.command == "bench":
-        return _bench(args.real, args.repeat, args.formats.split(","))
-    if args.command == "docs":
-        from publish import docs
+    return parser
 
-        print(f"wrote {docs.write()}")
-        return 0
-    if args.command == "parse":
-        return _parse(args.file, as_json=args.json)
-    if args.command == "registry":
-        return _registry_check(args.file)
-    if args.command in ("run", "ui"):
-        _configure(args.data_dir, args.registry)
-        if args.command == "ui":
-            return _ui(args.host, args.port)
-        if args.workers is not None:
-            os.environ["XXGK_READ_WORKERS"] = str(args.workers)
-        return _run(args.bump, args.force, timings=args.timings)
-    if args.command == "serve":
-        return _serve(args.data_dir, args.port)
-    return _demo_corpus(args.seed_text)
+
+def _bench_command(args: argparse.Namespace) -> int:
+    if args.scale:
+        return _bench_scale(args.scale, args.workers, args.dir.resolve())
+    if args.publish:
+        return _bench_publish(args.publish, args.dir.resolve())
+    return _bench(args.real, args.repeat, args.formats.split(","))
+
+
+def _docs() -> int:
+    from publish import docs
+
+    print(f"wrote {docs.write()}")
+    return 0
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    _configure(args.data_dir, args.registry)
+    if args.workers is not None:
+        os.environ["XXGK_READ_WORKERS"] = str(args.workers)
+    return _run(args.bump, args.force, timings=args.timings)
+
+
+def _ui_command(args: argparse.Namespace) -> int:
+    _configure(args.data_dir, args.registry)
+    return _ui(args.host, args.port)
+
+
+def _worker_command(args: argparse.Namespace) -> int:
+    _configure(args.data_dir, args.registry)
+    return _worker(args.broker, args.name, args.concurrency)
+
+
+COMMANDS = {
+    "parse": lambda a: _parse(a.file, as_json=a.json),
+    "run": _run_command,
+    "ui": _ui_command,
+    "worker": _worker_command,
+    "serve": lambda a: _serve(a.data_dir, a.port),
+    "demo-corpus": lambda a: _demo_corpus(a.seed_text),
+    "docs": lambda a: _docs(),
+    "registry": lambda a: _registry_check(a.file),
+    "eval": lambda a: _eval(a.dir, a.expected or a.dir),
+    "bench": _bench_command,
+}
 
 
 def _registry_check(file: Path) -> int:
@@ -312,6 +345,27 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
         f"Dagster 界面 UI: xxgk ui --data-dir {os.environ.get('XXGK_DATA_DIR', 'data')}"
         f"  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})",
     ]
+
+
+def _worker(broker: str, name: str, concurrency: int) -> int:
+    """A Celery worker that runs the steps of xxgk_pipeline sent to `broker` (see README:
+    several machines). It needs the same data directory, registry and Dagster home as the
+    machine that launches the runs."""
+    import subprocess
+
+    from pipelines.datadir import atomic_write
+
+    os.environ["XXGK_EXECUTOR"] = "celery"
+    os.environ["XXGK_CELERY_BROKER"] = broker
+    config = Path(os.environ["DAGSTER_HOME"]) / "celery.yaml"
+    atomic_write(config, f"execution:\n  config:\n    broker: {broker}\n    backend: {broker}\n")
+    command = [str(Path(sys.executable).parent / "dagster-celery"), "worker", "start"]
+    command += ["-A", "dagster_celery.app", "-y", str(config), "-n", name]
+    command += ["--", f"--concurrency={concurrency}"]
+    print(f"Celery 工作进程 worker {name}: broker {broker}, {concurrency} 个步骤同时 at once")
+    # dagster-celery starts `celery` from PATH: the one beside this interpreter
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.call(command, env=os.environ | {"PATH": path})
 
 
 def _serve(data_dir: Path | None, port: int) -> int:

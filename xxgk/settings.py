@@ -7,7 +7,11 @@ from pathlib import Path
 
 from pipelines.datadir import DataDir, atomic_write
 
-ONE_RUN_AT_A_TIME = "concurrency:\n  runs:\n    max_concurrent_runs: 1\n"
+# One run at a time (runs write one warehouse file); one step of each pool at a time: `fetch`
+# (collecting keeps the per-host limits) and `warehouse` (one writer of the DuckDB file).
+ONE_RUN_AT_A_TIME = (
+    "concurrency:\n  runs:\n    max_concurrent_runs: 1\n  pools:\n    default_limit: 1\n"
+)
 
 
 def dagster_home(data: Path) -> Path:

@@ -63,18 +63,23 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def dagster_dev(tmp: Path) -> Iterator[Server]:
-    """`dagster dev` on a free port with its own Dagster home and data dir under `tmp`."""
-    home, data_dir, log = tmp / "home", tmp / "data", tmp / "dagster.log"
-    home.mkdir()
-    data_dir.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    env = os.environ | {
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "XXGK_DATA_DIR": str(data_dir),
-    }
-    env.pop("XXGK_REGISTRY", None)  # the embedded demo registry
+def dagster_dev(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """`dagster dev` on a free port with its own Dagster home and data dir under `tmp` (or in
+    the environment `env`, whose Dagster home and data dir are used)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    log = tmp / "dagster.log"
+    if env is None:
+        home, data_dir = tmp / "home", tmp / "data"
+        home.mkdir()
+        data_dir.mkdir()
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        env = os.environ | {
+            "DAGSTER_HOME": str(home),
+            "DAGSTER_DISABLE_TELEMETRY": "1",
+            "XXGK_DATA_DIR": str(data_dir),
+        }
+        env.pop("XXGK_REGISTRY", None)  # the embedded demo registry
+    data_dir = Path(env["XXGK_DATA_DIR"])
     port = _free_port()
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "assets.definitions"]
     cmd += ["-h", "127.0.0.1", "-p", str(port)]
