@@ -35,7 +35,6 @@ from pipelines.tables import partition as reading
 from pipelines.tables.rows import PARTITION_TABLES
 from publish.release import Release, make_release
 from warehouse import load as warehouse_load
-from warehouse.ddl import to_arrow
 from warehouse.validate import Violation, check_database, check_files
 
 
@@ -118,7 +117,8 @@ def _bytes(s: Settings) -> Callable[[str], bytes]:
 
 def scan_inbox(s: Settings) -> list[inbox.InboxFile]:
     """Every inbox file archived and matched to a body-year; what the collect stage reads."""
-    files = inbox.scan(s.data.inbox, s.data.archive, entries(s), lambda d: title_of(s, d))
+    everyone = entries(s) if inbox.listing(s.data.inbox) else []  # none to match: none read
+    files = inbox.scan(s.data.inbox, s.data.archive, everyone, lambda d: title_of(s, d))
     dataset.write(s.data.inbox_matches, dataset.to_table(inbox.InboxFile, files))
     return files
 
@@ -132,23 +132,29 @@ def inbox_files(s: Settings) -> list[inbox.InboxFile]:
 # ---- which partitions have work -------------------------------------------------------------
 
 
+def fingerprints(s: Settings, keys: list[str]) -> dict[str, str | None]:
+    """Per partition, a fingerprint of what collecting it would read (None: it has an entry
+    found online, so it is collected to ask the server)."""
+    facts = registry(s)
+    inbox = collecting.matched(inbox_files(s))
+    online = set(facts.online)
+    members = snapshot.members(s.data, [k for k in keys if k not in online])
+    return {
+        k: None
+        if k in online
+        else collecting.fingerprint(
+            facts.digests[k], members[k], inbox, facts.base_dir, partitions.parse(k)[0], s.today()
+        )
+        for k in keys
+    }
+
+
 def stale_partitions(s: Settings, keys: list[str] | None = None) -> list[str]:
     """The partitions a run would do work for: something they read may have changed (their
     entries, inbox files or local files; online sources always may), or they were never read."""
-    facts = registry(s)
-    keys = facts.partitions if keys is None else keys
-    files = {(f.body_id, f.year): f for f in inbox_files(s) if f.matched}
-    by_key: dict[str, list[Entry]] = {}
-    for e in entries(s, keys):
-        by_key.setdefault(partitions.key(e), []).append(e)
+    keys = registry(s).partitions if keys is None else keys
     stale = []
-    for k in keys:
-        matched = {
-            (e.body_id, e.year): collecting.InboxDocument(f.file, f.sha256, f.bytes)
-            for e in by_key.get(k, [])
-            if (f := files.get((e.body_id, e.year))) is not None
-        }
-        print_ = collecting.fingerprint(by_key.get(k, []), matched, facts.base_dir, s.today())
+    for k, print_ in fingerprints(s, keys).items():
         state = dataset.state(s.data, k)
         done = (
             print_ is not None
@@ -183,6 +189,7 @@ def collect(
         s.data,
         wanted,
         inbox_files(s),
+        fingerprints(s, keys),
         base_dir=facts.base_dir,
         policy=s.fetch,
         today=s.today(),
@@ -217,7 +224,7 @@ def update_warehouse(s: Settings) -> warehouse_load.Update:
     files = {k: {t: s.data.part(t, k) for t in PARTITION_TABLES} for k in facts.partitions}
     tables = {k: dataset.state(s.data, k).get("tables") for k in facts.partitions}
     digests = {k: dataset.digest(t) for k, t in tables.items() if t}  # partitions read so far
-    bodies = to_arrow("bodies", rows.bodies(entries(s)))
+    bodies = rows.bodies(s.data.registry_entries)
     with warehouse_load.updating(s.data.warehouse) as store:
         changed = store.sync_partitions(files, digests)
         store.replace_bodies(bodies)

@@ -311,7 +311,8 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
     total = sum(n for (of, _), n in counts.items() if of == "reports")
     rows = run.query(s, "report_status", {"limit": SHOWN_REPORTS})
     if total <= SHOWN_REPORTS:
-        rows.sort(key=lambda r: run.registry_order(s).get((r["body_id"], r["year"]), 0))
+        order = run.registry_order(s)
+        rows.sort(key=lambda r: order.get((r["body_id"], r["year"]), 0))
     else:
         rows = [r for r in rows if r["status"] != "parsed"][:20]
     lines = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,21 +50,34 @@ class Collection:
 
 
 def fingerprint(
-    entries: list[Entry], inbox: dict[tuple[str, int], InboxDocument], base_dir: Path, today: date
-) -> str | None:
-    """What collecting these entries would read; None when an entry is found online."""
-    parts: list[Any] = []
-    for e in entries:
-        item = inbox.get((e.body_id, e.year))
+    entries_digest: str,
+    members: list[tuple[str, int, str]],
+    inbox: dict[tuple[str, int], InboxDocument],
+    base_dir: Path,
+    year: int,
+    today: date,
+) -> str:
+    """What collecting a partition would read, found offline: its entries (their digest), the
+    inbox files matched to them, the size and time of its local files, and whether its
+    deadline has passed (which turns "not due" into "missing"). Not for a partition with an
+    entry found online: only its server can say whether that changed."""
+    parts: list[Any] = [entries_digest, today <= due_on(year)]
+    for body_id, y, source in members:
+        item = inbox.get((body_id, y))
         if item is not None:
             parts.append(["inbox", item.file, item.sha256])
-        elif e.source and not is_url(e.source):
-            parts.append(["file", *_stat(base_dir, e.source)])
-        elif e.source or e.listing_url:
-            return None
-        # a deadline passing turns "not due" into "missing"
-        parts.append([asdict(e), today <= due_on(e.year)])
+        elif source and not is_url(source):
+            parts.append(["file", *_stat(base_dir, source)])
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def matched(files: list[InboxFile]) -> dict[tuple[str, int], InboxDocument]:
+    """The inbox documents by the body-year they were matched to."""
+    return {
+        (f.body_id or "", f.year or 0): InboxDocument(f.file, f.sha256, f.bytes)
+        for f in files
+        if f.matched
+    }
 
 
 def _stat(base_dir: Path, source: str) -> list[Any]:
@@ -80,6 +93,7 @@ def collect(
     data: DataDir,
     entries: list[Entry],
     inbox_files: list[InboxFile],
+    prints: dict[str, str | None],
     *,
     base_dir: Path,
     policy: Policy,
@@ -93,16 +107,12 @@ def collect(
     archived page holds the tables (asked of the read stage); `names()` gives every registered
     body's names, read only when an entry is looked for on a listing page. `only_body` collects
     that body's entries alone (the others keep their last documents); `refetch` downloads again
-    even where a portal says a document is unchanged."""
-    inbox = {
-        (f.body_id or "", f.year or 0): InboxDocument(f.file, f.sha256, f.bytes)
-        for f in inbox_files
-        if f.matched
-    }
+    even where a portal says a document is unchanged. `prints` are the partitions'
+    fingerprints (`fingerprint`; None: found online)."""
+    inbox = matched(inbox_files)
     by_key: dict[str, list[Entry]] = {}
     for e in entries:
         by_key.setdefault(partitions.key(e), []).append(e)
-    prints = {k: fingerprint(es, inbox, base_dir, today) for k, es in by_key.items()}
     wanted = [
         e
         for k, es in by_key.items()

@@ -19,6 +19,8 @@ from pipelines.datadir import DataDir, atomic_write
 from pipelines.registry import partitions
 from pipelines.registry.model import Entry, Registry
 
+LAYOUT = 1
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -33,6 +35,10 @@ class Facts:
     partitions: list[str]
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # per partition: a digest of its entries, and whether one of them is found online
+    digests: dict[str, str] = field(default_factory=dict)
+    online: list[str] = field(default_factory=list)
+    layout: int = 0  # of this file: another one is loaded again from the registry
 
     @property
     def base_dir(self) -> Path:
@@ -48,6 +54,9 @@ def write(data: DataDir, reg: Registry, first_year: int, last_year: int) -> Fact
         {"partition": [keys[i] for i in order], "position": order},
     )
     dataset.write(data.registry_entries, table)
+    by_key: dict[str, list[Entry]] = {}
+    for k, e in zip(keys, reg.entries, strict=True):
+        by_key.setdefault(k, []).append(e)
     facts = Facts(
         reg.path,
         reg.sha256,
@@ -58,19 +67,53 @@ def write(data: DataDir, reg: Registry, first_year: int, last_year: int) -> Fact
         sorted(set(keys)),
         reg.problems,
         reg.warnings,
+        {k: digest(es) for k, es in by_key.items()},
+        sorted(k for k, es in by_key.items() if any(online(e) for e in es)),
+        LAYOUT,
     )
     atomic_write(data.registry_facts, json.dumps(asdict(facts), ensure_ascii=False, indent=1))
     return facts
 
 
+def digest(entries: list[Entry]) -> str:
+    """What a partition's entries say (a change of any of them changes it)."""
+    return dataset.digest([asdict(e) for e in entries])
+
+
+def online(e: Entry) -> bool:
+    """The entry's report is found online (a URL or a listing page): only its server can say
+    whether it changed."""
+    local = e.source and not e.source.startswith(("http://", "https://"))
+    return not local and bool(e.source or e.listing_url)
+
+
+def members(data: DataDir, keys: list[str]) -> dict[str, list[tuple[str, int, str]]]:
+    """Per partition, its entries as (body_id, year, source as registered), in registry order
+    (read from the columns, without building entries: cheap for every partition at once)."""
+    if not keys:
+        return {}
+    table = dataset.read(data.registry_entries, [("partition", "in", keys)]).select(
+        ["partition", "body_id", "year", "source", "position"]
+    )
+    out: dict[str, list[tuple[str, int, str]]] = {k: [] for k in keys}
+    for row in sorted(table.to_pylist(), key=lambda r: r["position"]):
+        out[row["partition"]].append((row["body_id"], row["year"], row["source"] or ""))
+    return out
+
+
 def facts(data: DataDir) -> Facts | None:
     if not data.registry_facts.is_file() or not data.registry_entries.is_file():
         return None
-    return Facts(**json.loads(data.registry_facts.read_text(encoding="utf-8")))
+    stored = json.loads(data.registry_facts.read_text(encoding="utf-8"))
+    if stored.get("layout") != LAYOUT:
+        return None
+    return Facts(**stored)
 
 
 def entries(data: DataDir, keys: list[str] | None = None) -> list[Entry]:
     """The entries of some partitions (all by default), in registry order."""
+    if keys == []:
+        return []
     filters = [("partition", "in", keys)] if keys is not None else None
     table = dataset.read(data.registry_entries, filters)
     table = table.take(pc.sort_indices(table["position"]))

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+import duckdb
+import pyarrow as pa
 
 import schemas
 from pipelines.collect.collector import Document
@@ -19,6 +23,7 @@ from pipelines.read.rules import contract_paths
 from pipelines.registry.model import Entry
 from pipelines.tables import coverage
 from pipelines.text import same_name
+from warehouse.ddl import arrow_schema, parquet, quote
 
 Rows = list[dict[str, Any]]
 
@@ -88,23 +93,17 @@ def finding_rows(key: dict[str, Any], findings: list[Finding], first: int = 1) -
     ]
 
 
-def bodies(entries: list[Entry]) -> Rows:
-    """One row per body, as its first registry entry describes it."""
-    first: dict[str, Entry] = {}
-    for e in entries:
-        first.setdefault(e.body_id, e)
-    return [
-        {
-            "body_id": b.body_id,
-            "name": b.name,
-            "region_name": b.region_name,
-            "region_code": b.region_code,
-            "level": b.level,
-            "parent_id": b.parent_id,
-            "synthetic": b.synthetic,
-        }
-        for b in first.values()
-    ]
+def bodies(entries_file: Path) -> pa.Table:
+    """The `bodies` table: one row per body as its first registry entry describes it, read
+    from the registry snapshot's columns (no entry is built, whatever the registry's size)."""
+    columns = ", ".join(map(quote, schemas.field_names("bodies")))
+    with duckdb.connect() as con:
+        table = con.sql(
+            f"SELECT {columns} FROM {parquet(entries_file)} "
+            "QUALIFY row_number() OVER (PARTITION BY body_id ORDER BY position) = 1 "
+            "ORDER BY position"
+        ).to_arrow_table()
+    return table.cast(arrow_schema("bodies"))
 
 
 def _assess(item: ReportInput) -> tuple[list[Finding], str, str | None, Report | None]:

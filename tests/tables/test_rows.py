@@ -28,7 +28,7 @@ def demo_tables(tmp_path_factory):
         name: [row for k in keys for row in pq.read_table(s.data.part(name, k)).to_pylist()]
         for name in PARTITION_TABLES
     }
-    return {"bodies": rows.bodies(run.entries(s)), **tables}
+    return {"bodies": rows.bodies(s.data.registry_entries).to_pylist(), **tables}
 
 
 def test_every_published_row_has_exactly_its_schemas_fields(demo_tables):
