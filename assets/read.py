@@ -33,7 +33,7 @@ def reports(context: dg.AssetExecutionContext, paths: XxgkPaths) -> dg.Materiali
             "分区 partitions": len(reading.partitions),
             "文件未变未读取 unchanged, not read": sum(p.skipped for p in reading.partitions),
             "新解析 parsed now": reading.read_now,
-            "读取进程 reading processes": s.workers(),
+            "读取进程 reading processes": s.processes(),
             **{f"状态 {status[k]} {k}": sum(r["status"] == k for r in rows) for k in status},
             "各报告状态 status of every report": md_table(
                 [

@@ -5,7 +5,7 @@
     read/      one document's bytes → the template's three tables, checked (cached by sha256)
     tables/    the published rows (columns from schemas/), coverage
 
-Shared by every stage: `datadir` (paths, atomic writes), `files` (sha256, format), `text`
-(decoding, names, numerals). `run` is what the Dagster assets, the sensors and the `xxgk`
+Shared by every stage: `datadir` (paths, atomic writes), `dataset` (the partitioned dataset),
+`files` (sha256, format), `text` (decoding, names, numerals), `workers` (every core). `run` is what the Dagster assets, the sensors and the `xxgk`
 command call. docs/architecture.md has the picture and one line per module.
 """

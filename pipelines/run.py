@@ -20,13 +20,13 @@ import duckdb
 import pyarrow as pa
 
 import warehouse
-from pipelines import dataset
+from pipelines import dataset, workers
 from pipelines.collect import archive, inbox
 from pipelines.collect import partition as collecting
 from pipelines.collect.fetch import Policy
 from pipelines.datadir import DataDir
 from pipelines.files import sha256
-from pipelines.read import cache, pool
+from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
 from pipelines.registry import load, partitions, snapshot
 from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry
@@ -53,8 +53,9 @@ class Settings:
     def today(self) -> date:
         return self.as_of or date.today()
 
-    def workers(self) -> int:
-        return self.read_workers or pool.workers_default()
+    def processes(self) -> int:
+        """How many processes read documents at once."""
+        return self.read_workers or workers.default()
 
 
 # ---- registry and inbox ---------------------------------------------------------------------
@@ -205,7 +206,7 @@ def read(s: Settings, keys: list[str]) -> reading.Reading:
     by_key: dict[str, list[Entry]] = {k: [] for k in keys}
     for e in entries(s, keys):
         by_key[partitions.key(e)].append(e)
-    return reading.read(s.data, by_key, s.workers())
+    return reading.read(s.data, by_key, s.processes())
 
 
 def check_partitions(s: Settings, keys: list[str]) -> list[Violation]:

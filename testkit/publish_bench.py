@@ -23,9 +23,9 @@ from pipelines import dataset, run
 from pipelines.datadir import DataDir
 from pipelines.read import template as t
 from pipelines.registry import snapshot
-from pipelines.registry.model import Entry, Registry
+from pipelines.registry.model import Entry
 from pipelines.tables.rows import PARTITION_TABLES
-from testkit.scale import bodies
+from testkit.scale import YEARS, _row, _write_registry, bodies
 from warehouse.ddl import arrow_schema
 
 YEAR = 2023
@@ -36,14 +36,12 @@ SECTIONS = {
 }
 
 
-def registry_of(n: int, data: DataDir, registry_file: Path) -> list[str]:
-    """N bodies reporting for one year, snapshot as the registry asset writes it."""
-    entries = [
-        Entry(b.body_id, b.name, b.region_name, b.region_code, "department", None, YEAR, "", True)
-        for b in bodies(n * 3)[:n]  # one year of the scale corpus's bodies
-    ]
-    reg = Registry(str(registry_file), "synthetic", entries)
-    return snapshot.write(data, reg, 2019, YEAR).partitions
+def registry_of(n: int, s: run.Settings) -> list[str]:
+    """N bodies reporting for one year, in a registry file loaded as the registry asset loads
+    it; returns the partitions."""
+    rows = [_row(b, YEAR, "") for b in bodies(n * len(YEARS))[:n]]
+    _write_registry(s.registry, rows)
+    return run.registry(s).partitions
 
 
 def write_partition(
@@ -119,16 +117,15 @@ def bench(n: int, folder: Path) -> list[str]:
     data = DataDir(folder / f"publish-{n}")
     if data.root.exists():
         shutil.rmtree(data.root)
-    registry = folder / "registry-publish.csv"
-    registry.write_text("synthetic\n", encoding="utf-8")
-    s = run.Settings(data, registry)
+    folder.mkdir(parents=True, exist_ok=True)
+    s = run.Settings(data, folder / f"registry-publish-{n}.csv", as_of=date(YEAR + 1, 12, 1))
     lines = [f"发布端 publish side: {n} 份报告（合成，已读取）, {n * 200:,} cells"]
     rng = np.random.default_rng(20240131)
-    generated = _timed(lambda: _generate(data, n, rng), "generate partitions")
+    generated = _timed(lambda: _generate(s, n, rng), "registry and partitions")
     lines.append(generated[1])
     for label in ("first release", "1 % changed, 1 % new bodies"):
         if label.startswith("1 %"):
-            lines.append(_timed(lambda: _change(data, n, rng), "change the partitions")[1])
+            lines.append(_timed(lambda: _change(s, n, rng), "registry and changed partitions")[1])
         for step, fn in _steps(s):
             lines.append(f"{label}: " + _timed(fn, step)[1])
     return lines
@@ -155,22 +152,19 @@ def _now():  # type: ignore[no-untyped-def]
     return datetime.now(UTC)
 
 
-def _generate(data: DataDir, n: int, rng: np.random.Generator) -> None:
-    registry = data.root.parent / "registry-publish.csv"
-    keys = registry_of(n, data, registry)
-    for key in keys:
-        write_partition(data, key, snapshot.entries(data, [key]), rng, 0)
+def _generate(s: run.Settings, n: int, rng: np.random.Generator) -> None:
+    for key in registry_of(n, s):
+        write_partition(s.data, key, snapshot.entries(s.data, [key]), rng, 0)
 
 
-def _change(data: DataDir, n: int, rng: np.random.Generator) -> None:
-    """1 % of the partitions read again with other numbers, 1 % more bodies (new partitions)."""
-    registry = data.root.parent / "registry-publish.csv"
-    before = snapshot.facts(data)
-    assert before is not None
-    keys = registry_of(n + n // 100, data, registry)
-    changed = before.partitions[:: max(1, 100)] + [k for k in keys if k not in before.partitions]
-    for key in changed:
-        write_partition(data, key, snapshot.entries(data, [key]), rng, 1)
+def _change(s: run.Settings, n: int, rng: np.random.Generator) -> None:
+    """1 % of the partitions read again with other numbers; 1 % more bodies (in new
+    partitions and in the last one)."""
+    before = run.registry(s).partitions
+    keys = registry_of(n + n // 100, s)
+    changed = before[::100] + [k for k in keys if k not in before or k == before[-1]]
+    for key in sorted(set(changed)):
+        write_partition(s.data, key, snapshot.entries(s.data, [key]), rng, 1)
 
 
 def _timed(fn: Callable[[], Any], label: str) -> tuple[Any, str]:

@@ -20,6 +20,7 @@ SHARED = (
     "pipelines.dataset",
     "pipelines.files",
     "pipelines.text",
+    "pipelines.workers",
 )  # any stage may use them
 NO_DAGSTER = ("pipelines", "warehouse", "publish", "schemas", "testkit")
 

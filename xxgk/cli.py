@@ -285,7 +285,7 @@ def _timings(launched, wall: float, paths) -> dict:  # type: ignore[no-untyped-d
         "peak_rss_mb": me.ru_maxrss / 1024,
         "peak_rss_reader_mb": children.ru_maxrss / 1024,
         "partitions_with_work": len(launched.stale),
-        "reading_processes": paths.settings().workers(),
+        "reading_processes": paths.settings().processes(),
         "release": launched.release() if launched.result.success else None,
     }
 

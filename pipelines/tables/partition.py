@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 import schemas
-from pipelines import dataset
+from pipelines import dataset, workers
 from pipelines.collect import archive
 from pipelines.collect import partition as collected
 from pipelines.datadir import DataDir
 from pipelines.files import file_sha256
-from pipelines.read import cache, pool
+from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
 from pipelines.registry.model import Entry
 from pipelines.tables.rows import PARTITION_TABLES, ReportInput, Rows, build
@@ -45,33 +45,53 @@ def fingerprint(data: DataDir, partition: str) -> str:
     return hashlib.sha256(f"{digest} {PARSER_VERSION}".encode()).hexdigest()
 
 
-def read(data: DataDir, entries: dict[str, list[Entry]], workers: int) -> Reading:
-    """Read the partitions `entries` names (partition → its entries, in registry order)."""
+def read(data: DataDir, entries: dict[str, list[Entry]], processes: int) -> Reading:
+    """Read the partitions `entries` names (partition → its entries, in registry order): each
+    one that changed by a worker of its own (its documents parsed, its rows built and
+    written), on every core."""
     prints = {k: fingerprint(data, k) for k in entries}
     stale = [k for k in entries if not _unchanged(data, k, prints[k])]
-    documents = {k: {(d.body_id, d.year): d for d in collected.read(data, k)} for k in stale}
-    digests = [d.sha256 for docs in documents.values() for d in docs.values() if d.sha256]
-    read_now = pool.read_all(data.parse_cache, data.archive, digests, workers)
+    # documents first, one at a time each (the load evens out over the processes), then each
+    # partition's rows from the cache
+    digests = {d.sha256 for k in stale for d in collected.read(data, k) if d.sha256}
+    todo = sorted(d for d in digests if not cache.cached(data.parse_cache, d))
+    workers.spread(_parse_one, [(data, d) for d in todo], processes)
+    jobs = [(data, k, entries[k]) for k in stale]
+    done = dict(zip(stale, workers.spread(_read_one, jobs, processes), strict=True))
     out = []
-    for k, es in entries.items():
-        if k not in documents:
-            reports = dataset.read(data.part("reports", k)).to_pylist()
-            out.append(Read(k, reports, skipped=True))
-            continue
-        inputs = [_input(data, e, documents[k][(e.body_id, e.year)]) for e in es]
-        tables = build(inputs)
-        digests_out = {name: _write(data, name, k, rows) for name, rows in tables.items()}
-        dataset.save_state(data, k, read=prints[k], tables=digests_out)
-        out.append(Read(k, tables["reports"], skipped=False))
-    return Reading(out, read_now)
+    for k in entries:
+        if k in done:
+            rows, digests = done[k]
+            dataset.save_state(data, k, read=prints[k], tables=digests)
+            out.append(Read(k, rows, skipped=False))
+        else:
+            out.append(Read(k, dataset.read(data.part("reports", k)).to_pylist(), skipped=True))
+    return Reading(out, len(todo))
+
+
+def _parse_one(job: tuple[DataDir, str]) -> None:
+    data, digest = job
+    cache.cached_parse(data.parse_cache, digest, lambda d: archive.load(data.archive, d))
+
+
+def _read_one(job: tuple[DataDir, str, list[Entry]]) -> tuple[Rows, dict[str, str]]:
+    """One partition's rows built from its documents' readings and written; (its `reports`
+    rows, its files' digests)."""
+    data, key, es = job
+    documents = {(d.body_id, d.year): d for d in collected.read(data, key)}
+    tables = build([_input(data, e, documents[(e.body_id, e.year)]) for e in es])
+    digests = {name: _write(data, name, key, rows) for name, rows in tables.items()}
+    return tables["reports"], digests
 
 
 def _input(data: DataDir, e: Entry, document: collected.Document) -> ReportInput:
-    outcome = None
-    if document.sha256 is not None:
-        loader = lambda d: archive.load(data.archive, d)  # noqa: E731 (only on a cache miss)
-        outcome = cache.cached_parse(data.parse_cache, document.sha256, loader)[0]
-    return ReportInput(e, document, outcome)
+    """The entry with its document and its reading (from the cache)."""
+    if document.sha256 is None:
+        return ReportInput(e, document, None)
+    loader = lambda d: archive.load(data.archive, d)  # noqa: E731 (only on a cache miss)
+    return ReportInput(
+        e, document, cache.cached_parse(data.parse_cache, document.sha256, loader)[0]
+    )
 
 
 def _write(data: DataDir, name: str, partition: str, rows: Rows) -> str:
