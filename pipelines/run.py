@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 import warehouse
@@ -251,7 +250,7 @@ def _findings_table(found: list[tuple[str, int, Any]]) -> pa.Table:
 
 def query(s: Settings, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """A query of `warehouse/queries/` on the warehouse (read-only), as rows."""
-    with duckdb.connect(str(s.data.warehouse), read_only=True) as con:
+    with warehouse.connect(str(s.data.warehouse), read_only=True) as con:
         cursor = con.execute(warehouse.sql(name), params or {})
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]

@@ -12,10 +12,9 @@ import html
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 import schemas
 import warehouse
+from pipelines.registry import regions
 from publish.docs import constraints_text
 from warehouse.ddl import parquet, quote
 
@@ -71,7 +70,7 @@ def size(n: int) -> str:
 
 def facts(release: Path, package: dict[str, Any]) -> dict[str, Any]:
     """What the pages show from the release's own Parquet files."""
-    con = duckdb.connect()
+    con = warehouse.connect()
     try:
         tables = [r["name"] for r in package["resources"] if r["format"] == "csv"]
         for t in tables:
@@ -145,6 +144,7 @@ def index_page(
         '<p><a href="changelog.html">详细变化 details</a></p>',
         "<h2>问题与读取状态 · Findings</h2>",
         _findings(f),
+        _provinces(f),
     ]
     if f["coverage"] is not None:
         header, values = f["coverage"]
@@ -189,12 +189,61 @@ def _change_counts(changes: dict[str, Any]) -> str:
 
 
 def _findings(f: dict[str, Any]) -> str:
-    rules = table_html(
+    return table_html(
         ["规则 rule", "严重程度 severity", "问题数 findings", "涉及报告 reports"],
         [[r, schemas.label("findings", "severity", s), n, m] for r, s, n, m in f["findings"]],
         {2, 3},
     )
-    reports = table_html(
+
+
+def province(region_code: str | None) -> str:
+    """The province (first level of GB/T 2260) of a division code: 350481 → 350000."""
+    return f"{region_code[:2]}0000" if region_code else "000000"
+
+
+def _provinces(f: dict[str, Any]) -> str:
+    """Reports counted per province, each linking to its page (a national release would make
+    one page of every report tens of megabytes)."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in f["reports"]:
+        c = counts.setdefault(province(row[8]), {"n": 0, "parsed": 0, "errors": 0})
+        c["n"] += 1
+        c["parsed"] += row[3] == "parsed"
+        c["errors"] += row[4] > 0
+    rows = "".join(
+        f'<tr><td><a href="reports/{code}.html">{esc(_place(code))}</a></td><td>{code}</td>'
+        f"<td class='n'>{c['n']:,}</td><td class='n'>{c['parsed']:,}</td>"
+        f"<td class='n'>{c['errors']:,}</td></tr>"
+        for code, c in sorted(counts.items())
+    )
+    return (
+        "<p>每个省的每份报告及其读取状态见各省页面。Every report, by province:</p>"
+        "<table><thead><tr><th>省 province</th><th>代码 code</th><th>报告 reports</th>"
+        "<th>已读取 parsed</th><th>有错误 with errors</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _place(code: str) -> str:
+    division = regions.divisions().get(code)
+    return division.name if division else code
+
+
+def province_page(code: str, reports: list[tuple[Any, ...]]) -> str:
+    rows = [
+        [
+            name,
+            body,
+            year,
+            schemas.label("reports", "status", st),
+            err,
+            warn,
+            reason,
+            "是" if syn else "",
+        ]
+        for body, name, year, st, err, warn, reason, syn, _region in reports
+    ]
+    body = table_html(
         [
             "机关 body",
             "编号 id",
@@ -205,22 +254,10 @@ def _findings(f: dict[str, Any]) -> str:
             "说明 reason",
             "合成 synthetic",
         ],
-        [
-            [
-                name,
-                body,
-                year,
-                schemas.label("reports", "status", st),
-                err,
-                warn,
-                reason,
-                "是" if syn else "",
-            ]
-            for body, name, year, st, err, warn, reason, syn in f["reports"]
-        ],
+        rows,
         {2, 4, 5},
     )
-    return rules + reports
+    return page(f"{_place(code)} · 报告与读取状态 · Reports", body, "../")
 
 
 def table_page(resource: dict[str, Any], parquet: dict[str, Any], rows: int) -> str:
@@ -324,3 +361,11 @@ def write_site(
     for name, count in f["counts"].items():
         text = table_page(by_name[name], by_name[f"{name}-parquet"], count)
         (release / "tables" / f"{name}.html").write_text(text, encoding="utf-8")
+    (release / "reports").mkdir(exist_ok=True)
+    by_province: dict[str, list[tuple[Any, ...]]] = {}
+    for row in f["reports"]:
+        by_province.setdefault(province(row[8]), []).append(row)
+    for code, reports in by_province.items():
+        (release / "reports" / f"{code}.html").write_text(
+            province_page(code, reports), encoding="utf-8"
+        )

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 import schemas
+import warehouse
 from publish.versioning import BUMP_LABELS
 from warehouse.ddl import parquet, quote
 
@@ -51,10 +52,20 @@ def _primary_key(table: str) -> list[str]:
         return []
 
 
+# Rows of each kind listed in changes.json per table; the counts and the body-years are always
+# complete (a 1 % correction of a national release changes hundreds of thousands of rows).
+ROWS_LISTED = 10_000
+READ = ("parsed", "partial")
+
+
 def diff_table(
     con: duckdb.DuckDBPyConnection, table: str, old: str | None, new: str | None
 ) -> dict[str, Any]:
-    """Rows added, removed and changed in one table between two Parquet sources."""
+    """Rows added, removed and changed in one table between two Parquet sources.
+
+    The body-years whose rows differ are found first from a digest of each body-year's rows on
+    either side; rows are compared only within them, so an unchanged national table costs two
+    scans and the rows compared are those that changed."""
     new_cols = _columns(con, new) if new else []
     old_cols = _columns(con, old) if old else []
     sides = [cols for cols in (old_cols, new_cols) if cols]
@@ -62,57 +73,108 @@ def diff_table(
     key = [k for k in _primary_key(table) if k in shared] or shared
     common = [c for c in shared if c not in key] if old and new else []
     nothing = "(SELECT " + ", ".join(f"NULL AS {quote(k)}" for k in key) + " LIMIT 0)"
-    o, n = old or nothing, new or nothing
+    o, n = (
+        (old or nothing, new or nothing)
+        if not (old and new)
+        else _narrowed(con, old, new, key, shared)
+    )
     on = " AND ".join(f"o.{quote(k)} IS NOT DISTINCT FROM n.{quote(k)}" for k in key)
     order = ", ".join(quote(k) for k in key)
-    keys = ", ".join(f"n.{quote(k)}" for k in key)
-    added = _rows(
-        con,
-        f"SELECT n.* FROM {n} n WHERE NOT EXISTS (SELECT 1 FROM {o} o WHERE {on}) ORDER BY {order}",
+    group = [g for g in ("body_id", "year") if g in key]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE added AS SELECT n.* FROM {n} n "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {o} o WHERE {on})"
     )
-    removed = _rows(
-        con,
-        f"SELECT o.* FROM {o} o WHERE NOT EXISTS (SELECT 1 FROM {n} n WHERE {on}) ORDER BY {order}",
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE removed AS SELECT o.* FROM {o} o "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {n} n WHERE {on})"
     )
-    changed: list[dict[str, Any]] = []
     if common:
         pairs = ", ".join(
             f"o.{quote(c)} AS {quote('old.' + c)}, n.{quote(c)} AS {quote('new.' + c)}"
             for c in common
         )
         differs = " OR ".join(f"o.{quote(c)} IS DISTINCT FROM n.{quote(c)}" for c in common)
-        for row in _rows(
-            con,
-            f"SELECT {keys}, {pairs} FROM {o} o JOIN {n} n ON {on} WHERE {differs} ORDER BY {order}",
-        ):
-            diff = [c for c in common if row[f"old.{c}"] != row[f"new.{c}"]]
-            changed.append(
-                {
-                    "change": "changed",
-                    "key": {k: row[k] for k in key},
-                    "old": {c: row[f"old.{c}"] for c in diff},
-                    "new": {c: row[f"new.{c}"] for c in diff},
-                }
-            )
-
-    def split(row: dict[str, Any], kind: str, side: str) -> dict[str, Any]:
-        return {
+        keys = ", ".join(f"n.{quote(k)}" for k in key)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE changed AS SELECT {keys}, {pairs} "
+            f"FROM {o} o JOIN {n} n ON {on} WHERE {differs}"
+        )
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE changed AS SELECT * FROM {nothing}")
+    counts = {k: con.execute(f"SELECT count(*) FROM {k}").fetchone()[0] for k in KINDS}
+    rows = [
+        {
             "change": kind,
-            "key": {k: row[k] for k in key},
-            side: {c: v for c, v in row.items() if c not in key},
+            "key": {k: r[k] for k in key},
+            side: {c: v for c, v in r.items() if c not in key},
         }
-
-    return {
+        for kind, side in (("added", "new"), ("removed", "old"))
+        for r in _rows(con, f"SELECT * FROM {kind} ORDER BY {order} LIMIT {ROWS_LISTED}")
+    ]
+    for r in _rows(con, f"SELECT * FROM changed ORDER BY {order} LIMIT {ROWS_LISTED}"):
+        diff = [c for c in common if r[f"old.{c}"] != r[f"new.{c}"]]
+        rows.append(
+            {
+                "change": "changed",
+                "key": {k: r[k] for k in key},
+                "old": {c: r[f"old.{c}"] for c in diff},
+                "new": {c: r[f"new.{c}"] for c in diff},
+            }
+        )
+    result = {
         "key": key,
-        "added": len(added),
-        "removed": len(removed),
-        "changed": len(changed),
+        **counts,
         "columns_added": [c for c in new_cols if c not in old_cols] if old else [],
         "columns_removed": [c for c in old_cols if c not in new_cols] if new else [],
-        "rows": [split(r, "added", "new") for r in added]
-        + [split(r, "removed", "old") for r in removed]
-        + changed,
+        "rows": rows,
+        "rows_complete": all(c <= ROWS_LISTED for c in counts.values()),
+        "groups": _group_counts(con, group) if "body_id" in group else [],
     }
+    if table == "reports" and "status" in common:
+        result["reads_gained"] = con.execute(
+            f'SELECT count(*) FROM changed WHERE "old.status" NOT IN {READ} AND "new.status" IN {READ}'
+        ).fetchone()[0]
+    return result
+
+
+KINDS = ("added", "removed", "changed")
+
+
+def _narrowed(
+    con: duckdb.DuckDBPyConnection, old: str, new: str, key: list[str], shared: list[str]
+) -> tuple[str, str]:
+    """Both sides kept to the body-years (or bodies) whose rows differ, found by comparing a
+    digest of each one's rows on either side."""
+    group = [g for g in ("body_id", "year") if g in key]
+    if "body_id" not in group:
+        return old, new
+    cols = ", ".join(map(quote, group))
+    row_hash = f"bit_xor(hash({', '.join(map(quote, shared))}))"
+    for side, source in (("old", old), ("new", new)):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE digest_{side} AS SELECT {cols}, count(*) AS n, "
+            f"{row_hash} AS h FROM {source} GROUP BY {cols}"
+        )
+    same = " AND ".join(f"o.{quote(g)} = n.{quote(g)}" for g in group)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE differing AS SELECT {', '.join(f'coalesce(o.{quote(g)}, n.{quote(g)}) AS {quote(g)}' for g in group)} "
+        f"FROM digest_old o FULL OUTER JOIN digest_new n ON {same} "
+        "WHERE o.h IS DISTINCT FROM n.h OR o.n IS DISTINCT FROM n.n"
+    )
+    return (
+        f"(SELECT * FROM {old} SEMI JOIN differing USING ({cols}))",
+        f"(SELECT * FROM {new} SEMI JOIN differing USING ({cols}))",
+    )
+
+
+def _group_counts(con: duckdb.DuckDBPyConnection, group: list[str]) -> list[dict[str, Any]]:
+    """Per body-year (or body): how many rows were added, removed and changed."""
+    cols = ", ".join(map(quote, group))
+    union = " UNION ALL ".join(f"SELECT {cols}, '{k}' AS kind FROM {k}" for k in KINDS)
+    return _rows(
+        con, f"SELECT {cols}, kind, count(*) AS n FROM ({union}) GROUP BY ALL ORDER BY ALL"
+    )
 
 
 def diff(old_release: Path | None, new_release: Path, tables: list[str]) -> dict[str, Any]:
@@ -120,7 +182,7 @@ def diff(old_release: Path | None, new_release: Path, tables: list[str]) -> dict
 
     Without an old release (the first one) only row counts are given, not the rows.
     """
-    con = duckdb.connect()
+    con = warehouse.connect()
     try:
         if old_release is None:
             counts = {
@@ -144,7 +206,10 @@ def diff(old_release: Path | None, new_release: Path, tables: list[str]) -> dict
         }
     finally:
         con.close()
-    return {"rows_listed": True, "tables": result, "body_years": body_years(result)}
+    years = body_years(result)
+    for t in result.values():
+        del t["groups"]
+    return {"rows_listed": True, "tables": result, "body_years": years}
 
 
 def body_years(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -153,12 +218,8 @@ def body_years(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         lambda: {"added": {}, "removed": {}, "changed": {}}
     )
     for table, t in tables.items():
-        for row in t["rows"]:
-            key = row["key"]
-            if "body_id" not in key:
-                continue
-            counts = found[(key["body_id"], key.get("year"))][row["change"]]
-            counts[table] = counts.get(table, 0) + 1
+        for g in t["groups"]:
+            found[(g["body_id"], g.get("year"))][g["kind"]][table] = g["n"]
     return [
         {"body_id": b, "year": y, **found[(b, y)]}
         for b, y in sorted(found, key=lambda k: (k[0], k[1] if k[1] is not None else -1))
@@ -207,6 +268,13 @@ def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
         if row["change"] == "changed"
         for column in row["new"]
     ]
+    partial = [t for t, d in changes["tables"].items() if not d.get("rows_complete", True)]
+    if partial:
+        lines += [
+            f"（{'、'.join(partial)} 的变化太多：{CHANGES} 每表列出前 {ROWS_LISTED:,} 行，"
+            "行数和涉及的机关年度是完整的。Only the first rows are listed for these tables.）",
+            "",
+        ]
     if changed:
         lines += [
             f"### 修改的值 · changed values（列出 {min(len(changed), SHOWN_VALUES)} / {len(changed)} 处，"

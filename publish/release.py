@@ -148,7 +148,7 @@ def _schema_change(fingerprint: str, previous: str | None) -> dict[str, Any]:
 def _export_all(db_path: Path, staging: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every published table as CSV and Parquet in `staging/data`: their resources, and the
     documents they were read from (for inputs.json)."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = warehouse.connect(str(db_path), read_only=True)
     try:
         resources = [
             resource
@@ -202,7 +202,7 @@ def _kept(staging: Path, previous: Path, old: dict[str, Any]) -> Release:
 
 def _names(release: Path) -> dict[str, str]:
     source = parquet(release / "data" / "bodies.parquet")
-    with duckdb.connect() as con:
+    with warehouse.connect() as con:
         return dict(con.execute(f"SELECT body_id, name FROM {source}").fetchall())
 
 

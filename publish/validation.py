@@ -23,9 +23,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+import warehouse
 from pipelines.files import file_sha256
 from publish.export import export_table
 from warehouse.ddl import parquet, quote
@@ -71,7 +71,7 @@ def _problems(report: Any) -> list[str]:
 
 
 def _rows(path: Path) -> int:
-    with duckdb.connect() as con:
+    with warehouse.connect() as con:
         return con.execute(f"SELECT count(*) FROM {parquet(path)}").fetchone()[0]
 
 
@@ -104,7 +104,7 @@ def _changed_problems(
             }
         )
         resources = []
-        with duckdb.connect() as con:
+        with warehouse.connect() as con:
             con.register("changed", keys)
             for r in descriptor["resources"]:
                 if r["format"] != "csv":

@@ -115,6 +115,8 @@ def new_data(changes: dict[str, Any]) -> bool:
         return False
     if reports["added"] or reports["removed"]:
         return True
+    if "reads_gained" in reports:  # counted across every row (the listed ones may be a part)
+        return reports["reads_gained"] > 0
     return any(
         row["change"] == "changed"
         and row["old"].get("status") not in (None, *READ)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import resource
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from pipelines.read import template as t
 from pipelines.registry import snapshot
 from pipelines.registry.model import Entry
 from pipelines.tables.rows import PARTITION_TABLES
-from testkit.scale import YEARS, _row, _write_registry, bodies
+from testkit.scale import PER_DIVISION, _row, _write_registry, bodies, counties
 from warehouse.ddl import arrow_schema
 
 YEAR = 2023
@@ -39,7 +39,8 @@ SECTIONS = {
 def registry_of(n: int, s: run.Settings) -> list[str]:
     """N bodies reporting for one year, in a registry file loaded as the registry asset loads
     it; returns the partitions."""
-    rows = [_row(b, YEAR, "") for b in bodies(n * len(YEARS))[:n]]
+    per_division = max(PER_DIVISION, -(-n // len(counties())))  # the nation: ~50 a county
+    rows = [_row(b, YEAR, "") for b in bodies(n, per_division, years=1)]
     _write_registry(s.registry, rows)
     return run.registry(s).partitions
 
@@ -113,22 +114,21 @@ def _table(name: str, entries: list[Entry], rng: np.random.Generator, version: i
     )
 
 
-def bench(n: int, folder: Path) -> list[str]:
+def bench(n: int, folder: Path) -> Iterator[str]:
+    """The lines to print, as each step ends."""
     data = DataDir(folder / f"publish-{n}")
     if data.root.exists():
         shutil.rmtree(data.root)
     folder.mkdir(parents=True, exist_ok=True)
     s = run.Settings(data, folder / f"registry-publish-{n}.csv", as_of=date(YEAR + 1, 12, 1))
-    lines = [f"发布端 publish side: {n} 份报告（合成，已读取）, {n * 200:,} cells"]
+    yield f"发布端 publish side: {n} 份报告（合成，已读取）, {n * 200:,} cells"
     rng = np.random.default_rng(20240131)
-    generated = _timed(lambda: _generate(s, n, rng), "registry and partitions")
-    lines.append(generated[1])
+    yield _timed(lambda: _generate(s, n, rng), "registry and partitions")[1]
     for label in ("first release", "1 % changed, 1 % new bodies"):
         if label.startswith("1 %"):
-            lines.append(_timed(lambda: _change(s, n, rng), "registry and changed partitions")[1])
+            yield _timed(lambda: _change(s, n, rng), "registry and changed partitions")[1]
         for step, fn in _steps(s):
-            lines.append(f"{label}: " + _timed(fn, step)[1])
-    return lines
+            yield f"{label}: " + _timed(fn, step)[1]
 
 
 def _steps(s: run.Settings) -> list[tuple[str, Callable[[], Any]]]:

@@ -15,9 +15,11 @@ import io
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,14 +96,19 @@ class Body:
     region_code: str
 
 
-def bodies(n_reports: int, per_division: int = PER_DIVISION) -> list[Body]:
-    counties = [d for d in regions.divisions().values() if d.type in ("县", "县级市", "市辖区")]
-    out = []
-    for i in range(-(-n_reports // len(YEARS))):
-        county = counties[i // per_division]
-        out.append(
-            Body(f"b{i:06d}", county.name + DEPARTMENTS[i % per_division], county.name, county.code)
+def counties() -> list[regions.Division]:
+    return [d for d in regions.divisions().values() if d.type in ("县", "县级市", "市辖区")]
+
+
+def bodies(n_reports: int, per_division: int = PER_DIVISION, years: int = len(YEARS)) -> list[Body]:
+    """The bodies of n_reports reports over `years` years, `per_division` in each county."""
+    out, places = [], counties()
+    for i in range(-(-n_reports // years)):
+        county, j = places[i // per_division], i % per_division
+        name = DEPARTMENTS[j % len(DEPARTMENTS)] + (
+            f"第{j // len(DEPARTMENTS) + 1}分局" if j >= len(DEPARTMENTS) else ""
         )
+        out.append(Body(f"b{i:06d}", county.name + name, county.name, county.code))
     return out
 
 
@@ -216,19 +223,19 @@ def measured(data: Path, registry: Path, workers: int) -> dict[str, Any]:
     return {**timings, "process_s": wall, "cpu_s": cpu}
 
 
-def run(n_reports: int, folder: Path, workers: int) -> list[str]:
-    """The three runs; the lines to print."""
+def run(n_reports: int, folder: Path, workers: int) -> Iterator[str]:
+    """The three runs; the lines to print, as each run ends."""
     cores = len(os.sched_getaffinity(0))
     started = time.perf_counter()
-    registry = generate(folder / f"corpus-{n_reports}", n_reports, cores)
-    lines = [
-        f"语料 corpus: {n_reports} 份报告（合成）generated or reused in {time.perf_counter() - started:.0f} s"
-    ]
+    corpus = generate(folder / f"corpus-{n_reports}", n_reports, cores).parent
+    took = time.perf_counter() - started
+    yield f"语料 corpus: {n_reports} 份报告（合成）generated or reused in {took:.0f} s"
     data = folder / f"data-{n_reports}-{workers or cores}w"
-    if data.exists():
-        import shutil
-
-        shutil.rmtree(data)
+    work = folder / f"work-{n_reports}"  # the corpus as this bench changes it
+    for old in (data, work):
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.copytree(corpus, work)
+    registry = work / "registry.csv"
     for label, before in (
         ("cold", None),
         ("nothing changed", None),
@@ -236,9 +243,7 @@ def run(n_reports: int, folder: Path, workers: int) -> list[str]:
     ):
         if before is not None:
             before(registry.parent)
-        figures = measured(data, registry, workers)
-        lines += _lines(label, figures, cores)
-    return lines
+        yield from _lines(label, measured(data, registry, workers), cores)
 
 
 def _lines(label: str, f: dict[str, Any], cores: int) -> list[str]:

@@ -154,7 +154,7 @@ def updating(db_path: Path) -> Iterator[Warehouse]:
     path = temporary(db_path) if fresh else db_path
     for stale in (path, Path(f"{path}.wal")) if fresh else ():
         stale.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
+    con = warehouse.connect(str(path))
     try:
         if fresh:
             _create(con)
@@ -189,7 +189,7 @@ def _stored_structure(db_path: Path) -> str | None:
     if not db_path.exists():
         return None
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+        with warehouse.connect(str(db_path), read_only=True) as con:
             row = con.execute(f"SELECT value FROM {_META} WHERE key = 'structure'").fetchone()
     except duckdb.Error:
         return None  # a warehouse of an older layout: built anew

@@ -15,8 +15,6 @@ import schemas
 import warehouse
 from warehouse.ddl import DUCKDB_TYPES, literal, parquet, quote
 
-MEMORY_LIMIT = "2GB"  # DuckDB spills to disk past this
-
 
 @dataclass(frozen=True)
 class Violation:
@@ -151,7 +149,7 @@ def check_foreign_keys(
 
 def validate_tables(tables: dict[str, Any]) -> list[Violation]:
     """Check Arrow tables (keyed by schema name) against their schemas, keys included."""
-    con = duckdb.connect()
+    con = warehouse.connect()
     try:
         for name, arrow in tables.items():
             con.register("incoming", arrow)
@@ -185,7 +183,7 @@ def validate_text_rows(
     columns = {"_row": pa.array(range(first_line, first_line + len(rows)), pa.int64())}
     for name in names:
         columns[name] = pa.array([r.get(name) for r in rows], pa.string())
-    con = duckdb.connect()
+    con = warehouse.connect()
     try:
         con.register("rows_in", pa.table(columns))
         con.execute(f"CREATE TABLE {quote(schema_name)} AS SELECT * FROM rows_in")
@@ -199,8 +197,7 @@ def check_parquet(path: Any, schema_name: str) -> list[Violation]:
     constraint of the schema (keys included), read from the file (never copied in memory)."""
     from warehouse.ddl import DUCKDB_TYPES
 
-    with duckdb.connect() as con:
-        _limit(con)
+    with warehouse.connect() as con:
         con.execute(f"CREATE VIEW {quote(schema_name)} AS {_numbered(parquet([path]))}")
         actual = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {quote(schema_name)}").fetchall()]
         expected = [
@@ -220,8 +217,7 @@ def check_files(tables: dict[str, list[Any]]) -> list[Violation]:
     type and constraints, primary keys unique across the files. Rows are numbered within
     their file."""
     violations: list[Violation] = []
-    with duckdb.connect() as con:
-        _limit(con)
+    with warehouse.connect() as con:
         for name, paths in tables.items():
             if not paths:
                 continue
@@ -234,8 +230,7 @@ def check_database(db_path: Any) -> list[Violation]:
     """Every published table of a warehouse file against its schema: fields, primary keys and
     foreign keys across all partitions (read-only; large tables are scanned, not copied)."""
     violations: list[Violation] = []
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        _limit(con)
+    with warehouse.connect(str(db_path), read_only=True) as con:
         for name in schemas.published_tables():
             if name == "metrics":
                 continue  # a view of the others (its schema is checked on the release's files)
@@ -252,8 +247,3 @@ def _numbered(source: str) -> str:
     """Rows of Parquet files with `_row`, their number within their file (from 1)."""
     source = source[:-1] + ", file_row_number = true)"
     return f"SELECT file_row_number + 1 AS _row, * EXCLUDE (file_row_number) FROM {source}"
-
-
-def _limit(con: duckdb.DuckDBPyConnection) -> None:
-    """Checks of national-size tables stay within memory: DuckDB spills to disk past this."""
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")

@@ -21,7 +21,7 @@ from pipelines.files import file_sha256
 from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
 from pipelines.registry.model import Entry
-from pipelines.tables.rows import PARTITION_TABLES, ReportInput, Rows, build
+from pipelines.tables.rows import PARTITION_TABLES, ROWS_VERSION, ReportInput, Rows, build
 from warehouse.ddl import to_arrow
 
 
@@ -41,8 +41,9 @@ class Reading:
 
 
 def fingerprint(data: DataDir, partition: str) -> str:
+    """What a partition's rows are made from: its documents, the parser, the row builder."""
     digest = file_sha256(data.documents(partition))
-    return hashlib.sha256(f"{digest} {PARSER_VERSION}".encode()).hexdigest()
+    return hashlib.sha256(f"{digest} {PARSER_VERSION} {ROWS_VERSION}".encode()).hexdigest()
 
 
 def read(data: DataDir, entries: dict[str, list[Entry]], processes: int) -> Reading:

@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 import schemas
+import warehouse
 from pipelines.collect.collector import Document
 from pipelines.read.cache import Outcome
 from pipelines.read.document import PARSER_VERSION
@@ -26,6 +26,9 @@ from pipelines.text import same_name
 from warehouse.ddl import arrow_schema, parquet, quote
 
 Rows = list[dict[str, Any]]
+# Bumped whenever a change alters the rows built from a reading: every partition is then built
+# again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
+ROWS_VERSION = "1"
 
 
 @dataclass
@@ -97,7 +100,7 @@ def bodies(entries_file: Path) -> pa.Table:
     """The `bodies` table: one row per body as its first registry entry describes it, read
     from the registry snapshot's columns (no entry is built, whatever the registry's size)."""
     columns = ", ".join(map(quote, schemas.field_names("bodies")))
-    with duckdb.connect() as con:
+    with warehouse.connect() as con:
         table = con.sql(
             f"SELECT {columns} FROM {parquet(entries_file)} "
             "QUALIFY row_number() OVER (PARTITION BY body_id ORDER BY position) = 1 "

@@ -39,6 +39,7 @@ PAGES = [
     "/latest/tables/bodies.html",
     "/latest/tables/metrics.html",
     "/latest/tables/applications.html",
+    "/latest/reports/350000.html",
 ]
 
 
@@ -67,11 +68,12 @@ def test_pages_render_links_resolve_no_console_errors(releases):
 
 
 def test_names_from_the_data_are_escaped(releases):
-    results = browse(releases, ["/latest/index.html", "/latest/changelog.html"])
-    index = results[0]
-    assert index["dialogs"] == [] and index["scripts"] == 0
-    assert EVIL in index["text"]  # shown as text, not run
-    source = (releases / "latest" / "index.html").read_text(encoding="utf-8")
+    results = browse(releases, ["/latest/reports/350000.html", "/latest/changelog.html"])
+    listing = results[0]
+    assert listing["dialogs"] == [] and listing["scripts"] == 0
+    assert EVIL in listing["text"]  # shown as text, not run
+    assert "福建省" in listing["text"]  # the province's page, reached from the index
+    source = (releases / "latest" / "reports" / "350000.html").read_text(encoding="utf-8")
     assert EVIL not in source and "&lt;script&gt;alert(1)&lt;/script&gt;" in source
     for page in (releases / "latest").rglob("*.html"):
         assert "<script>alert" not in page.read_text(encoding="utf-8"), page

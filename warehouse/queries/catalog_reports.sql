@@ -1,4 +1,5 @@
--- Every report of a release with its body's name, status and finding counts (catalog site).
+-- Every report of a release with its body's name, region, status and finding counts (catalog
+-- site: one page per province).
 SELECT
     r.body_id,
     b.name,
@@ -7,7 +8,8 @@ SELECT
     r.errors,
     r.warnings,
     r.status_reason,
-    r.synthetic
+    r.synthetic,
+    b.region_code
 FROM reports AS r
 LEFT JOIN bodies AS b USING (body_id)
-ORDER BY r.body_id, r.year
+ORDER BY b.region_code, r.body_id, r.year
