@@ -14,10 +14,10 @@ import csv
 import io
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -206,21 +206,90 @@ def change_one_and_add_one(root: Path) -> None:
 
 def measured(data: Path, registry: Path, workers: int) -> dict[str, Any]:
     """`xxgk run` in a fresh process (start-up and imports included): its wall time, the time
-    of each step, the CPU it used and its peak memory (the process and its reading workers)."""
+    of each step, the CPU the machine spent and the memory of the run's process tree."""
     command = [sys.executable, "-m", "xxgk.cli", "run", "--data-dir", str(data)]
     command += ["--registry", str(registry), "--workers", str(workers), "--timings"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = _busy_cpu_s()
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    memory = _TreeMemory(child.pid)
+    memory.start()
     out, err = child.communicate()
     wall = time.perf_counter() - started
+    memory.stop()
     if child.returncode != 0:
         raise RuntimeError((out + err)[-3000:])
-    # the whole process tree's CPU (reading workers are children of its fork server)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    cpu = _busy_cpu_s() - before
     timings = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
-    return {**timings, "process_s": wall, "cpu_s": cpu}
+    return {**timings, "process_s": wall, "cpu_s": cpu, **memory.figures()}
+
+
+class _TreeMemory(threading.Thread):
+    """The memory of a process and every process under it, sampled every 0.2 s: the largest
+    sum of their resident sets, and the largest peak (VmHWM) of any one of them."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.done = root, threading.Event()
+        self.total_kb, self.peaks_kb = 0, {}  # type: ignore[var-annotated]
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            tree = _tree(self.root)
+            status = {pid: _status_kb(pid) for pid in tree}
+            self.total_kb = max(self.total_kb, sum(s.get("VmRSS", 0) for s in status.values()))
+            for pid, s in status.items():
+                self.peaks_kb[pid] = max(self.peaks_kb.get(pid, 0), s.get("VmHWM", 0))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+    def figures(self) -> dict[str, float]:
+        others = [kb for pid, kb in self.peaks_kb.items() if pid != self.root]
+        return {
+            "tree_rss_mb": self.total_kb / 1024,
+            "largest_worker_mb": max(others, default=0) / 1024,
+        }
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += [p for p, parent in parents.items() if parent == pid]
+    return tree
+
+
+def _status_kb(pid: int) -> dict[str, int]:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {
+        k: int(v.split()[0])
+        for k, _, v in (line.partition(":") for line in lines)
+        if k in ("VmRSS", "VmHWM")
+    }
+
+
+def _busy_cpu_s() -> float:
+    """CPU seconds the whole machine has been busy since boot (/proc/stat). The run's process
+    tree cannot be summed from rusage: its reading workers are children of a fork server that
+    is never waited for. The benchmark machine is otherwise idle, so the difference is the run's.
+    """
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def run(n_reports: int, folder: Path, workers: int) -> Iterator[str]:
@@ -252,8 +321,9 @@ def _lines(label: str, f: dict[str, Any], cores: int) -> list[str]:
     return [
         f"{label}: process {f['process_s']:.1f} s (run {f['wall_s']:.1f} s), "
         f"{f['partitions_with_work']} partitions with work, "
-        f"CPU {f['cpu_s']:.0f} s = {f['cpu_s'] / f['process_s']:.2f} of {cores} cores, "
-        f"peak RSS {f['peak_rss_mb']:.0f} MB (largest reader process {f['peak_rss_reader_mb']:.0f} MB), "
+        f"machine CPU {f['cpu_s']:.0f} s = {f['cpu_s'] / f['process_s']:.2f} of {cores} cores busy, "
+        f"peak RSS {f['peak_rss_mb']:.0f} MB (process tree {f['tree_rss_mb']:.0f} MB, "
+        f"largest worker {f['largest_worker_mb']:.0f} MB), "
         f"release {release.get('version')} {'new' if release.get('created') else 'kept'}",
         f"  steps: {steps}",
     ]

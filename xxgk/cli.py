@@ -275,15 +275,12 @@ def _timings(launched, wall: float, paths) -> dict:  # type: ignore[no-untyped-d
     """What `xxgk bench --scale` records of one run."""
     import resource
 
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = resource.getrusage(resource.RUSAGE_SELF)  # this process; its workers: see the bench
     return {
         "success": launched.result.success,
         "wall_s": wall,
         "steps_s": launched.steps,
-        "cpu_s": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
         "peak_rss_mb": me.ru_maxrss / 1024,
-        "peak_rss_reader_mb": children.ru_maxrss / 1024,
         "partitions_with_work": len(launched.stale),
         "reading_processes": paths.settings().processes(),
         "release": launched.release() if launched.result.success else None,
