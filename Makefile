@@ -16,6 +16,11 @@ $(UV):
 # --locked: a stale uv.lock is an error, so every machine gets exactly what CI got.
 # --compile-bytecode: the packages' .pyc written once here, so no process compiles them again
 # (where PYTHONDONTWRITEBYTECODE is set, every `xxgk` start otherwise spent ≈2.5 s compiling).
+# The demo needs the runtime packages only (--no-dev; --inexact keeps the test tools if there).
+.venv/.runtime: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet --compile-bytecode --no-dev --inexact
+	touch $@
+
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --quiet --compile-bytecode
 	touch $@
@@ -33,7 +38,8 @@ setup: .venv/.synced system $(WIDGET)/node_modules/.installed
 system:
 	.ci/system-deps
 
-demo: setup
+# the demo corpus is text and HTML: no system package, no npm
+demo: .venv/.runtime
 	.venv/bin/xxgk run
 
 test: setup
@@ -41,7 +47,7 @@ test: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/pytest
 
-ui: setup
+ui: .venv/.runtime
 	.venv/bin/xxgk ui
 
 clean:
