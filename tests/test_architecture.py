@@ -207,3 +207,39 @@ def test_architecture_doc_names_every_module_and_only_modules_that_exist():
     files = {p.relative_to(ROOT).as_posix() for p in modules().values()}
     assert sorted(files - named) == [], "modules docs/architecture.md does not name"
     assert sorted(named - files) == [], "docs/architecture.md names files that do not exist"
+
+
+SHIPPED = ("pipelines", "assets", "schemas", "warehouse", "publish", "xxgk")
+
+
+def _declared() -> set[str]:
+    """Distribution names pyproject.toml promises at run time (dependencies and extras)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = project["dependencies"] + [
+        s for extra in project.get("optional-dependencies", {}).values() for s in extra
+    ]
+    return {re.split(r"[\[<>=!~ ;]", s, maxsplit=1)[0].lower().replace("_", "-") for s in specs}
+
+
+def test_every_package_the_shipped_code_imports_is_a_declared_dependency():
+    """A package that only comes with another (or with the test tools) may be gone tomorrow:
+    Pillow came only with reportlab, and a runtime install could not import the OCR reader."""
+    from importlib.metadata import packages_distributions
+
+    ours = {p.split(".")[0] for p in modules()}
+    providers = packages_distributions()
+    declared = _declared()
+    missing = {}
+    for name, path in modules().items():
+        if not name.startswith(SHIPPED):
+            continue
+        for imported, _ in imports(path):
+            top = imported.split(".")[0]
+            if top in ours or top in sys.stdlib_module_names or top == "__future__":
+                continue
+            dists = {d.lower().replace("_", "-") for d in providers.get(top, [top])}
+            if not dists & declared:
+                missing.setdefault(top, []).append(name)
+    assert not missing, missing
