@@ -175,6 +175,9 @@ CASES: tuple[Case, ...] = (
     Case("thousands-2021", "2021", 19, Damage(digits="thousands")),
     Case("fullwidth-2019", "2019", 20, Damage(digits="fullwidth")),
     Case("units-2021", "2021", 23, Damage(digits="units")),
+    Case("money-units-in-cells-2019", "2019", 26, Damage(money_unit="in-cell")),
+    Case("money-units-in-cells-2021", "2021", 27, Damage(money_unit="in-cell")),
+    Case("money-unit-unstated-2019", "2019", 28, Damage(money_unit="unstated")),
     Case("sums-wrong-2021", "2021", 21, wrong=("T3_ROW_TOTAL", "T3_BALANCE", "T4_TOTAL")),
     Case("sums-wrong-2019", "2019", 22, wrong=("T3_ROW_TOTAL", "T4_TOTAL")),
 )
@@ -272,4 +275,8 @@ def expected(case: Case) -> Expected:
         findings["COMPLETE"] = unread
     if damage.blanks:
         findings["BLANK_CELL"] = set(damage.blanks)
+    procurement = "proactive.government_procurement.procurement_amount_yuan"
+    if report.template == "2019" and damage.money_unit:  # the 2021 fees' units agree
+        rule = "UNIT_CONVERTED" if damage.money_unit == "in-cell" else "UNIT_UNKNOWN"
+        findings[rule] = {procurement}
     return Expected(contract, findings, case.layout().published_on)

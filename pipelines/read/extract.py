@@ -11,16 +11,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from pipelines.read import template as t
 from pipelines.read.grid import Cell, Row, row_text
 from pipelines.read.report import Finding, NotAReport, Report
 from pipelines.read.values import (
     BLANK_MARKERS,
+    UNITS,
     fit,
     has_number,
+    header_money_unit,
     is_number,
     live,
+    printed_unit,
     to_decimal,
     value_suffix,
 )
@@ -62,45 +66,86 @@ class _Reading:
     printed: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
-    def put(self, path: str, cell: Cell, *, decimal: bool, signed: bool, scale: int = 1) -> None:
+    def put(
+        self,
+        path: str,
+        cell: Cell,
+        *,
+        signed: bool = False,
+        unit: str | None = None,
+        stated: str | None = None,
+    ) -> None:
+        """The value of `cell` at `path`. `unit`: the money unit the value is stored in (None:
+        a count); `stated`: the unit the table's header (or the template) gives the column."""
         self.locations[path] = cell.location
         self.printed[path] = cell.text
+        self.values[path] = None
         if cell.text in BLANK_MARKERS:
-            self.values[path] = None
             return
         number = to_decimal(cell.text)
         if number is None:
-            self.values[path] = None
-            self.findings.append(
-                Finding(
-                    "NON_NEGATIVE",
-                    "error",
-                    f"{cell.location}「{cell.text}」不是数字，记为空值",
-                    [path],
-                )
+            self._add(
+                "NON_NEGATIVE", "error", f"{cell.location}「{cell.text}」不是数字，记为空值", path
             )
             return
-        number *= scale
-        if decimal:
-            self.values[path] = (
-                int(number) if number == number.to_integral_value() else float(number)
+        number = self._in_unit(path, cell, number, unit, stated)
+        if number is None:
+            return
+        integral = number == number.to_integral_value()
+        if unit is not None:
+            self.values[path] = int(number) if integral else float(number)
+        elif not integral:
+            self._add(
+                "NON_NEGATIVE",
+                "error",
+                f"{cell.location}「{cell.text}」应为整数（件数），记为空值",
+                path,
             )
-        elif number != number.to_integral_value():
-            self.values[path] = None
-            self.findings.append(
-                Finding(
-                    "NON_NEGATIVE",
-                    "error",
-                    f"{cell.location}「{cell.text}」应为整数（件数），记为空值",
-                    [path],
-                )
-            )
+            return
         else:
             self.values[path] = int(number)
         if not signed and number < 0:
-            self.findings.append(
-                Finding("NON_NEGATIVE", "error", f"{cell.location}「{cell.text}」为负数", [path])
+            self._add("NON_NEGATIVE", "error", f"{cell.location}「{cell.text}」为负数", path)
+
+    def _in_unit(
+        self, path: str, cell: Cell, number: Decimal, unit: str | None, stated: str | None
+    ) -> Decimal | None:
+        """`number` in the column's unit, read with the unit printed in the cell (a count
+        column's 件, a money column's 万元); a unit of another kind leaves the cell unread."""
+        where = f"{cell.location}「{cell.text}」"
+        printed = printed_unit(cell.text)
+        if printed is not None and UNITS[printed][0] != ("count" if unit is None else "money"):
+            column = "件数" if unit is None else f"金额（{unit}）"
+            self._add(
+                "UNIT_MISMATCH",
+                "error",
+                f"{where}的单位“{printed}”与本栏（{column}）不符，记为空值",
+                path,
             )
+            return None
+        if unit is None:
+            return number
+        source = printed or stated
+        if source is None:
+            if number != 0:
+                self._add(
+                    "UNIT_UNKNOWN",
+                    "warning",
+                    f"{where}和表头都未注明单位（元或万元），按{unit}记录，请核对",
+                    path,
+                )
+            return number
+        if printed is not None and stated is not None and UNITS[printed][1] != UNITS[stated][1]:
+            self._add(
+                "UNIT_CONVERTED",
+                "warning",
+                f"{where}注明“{printed}”，表头为“{stated}”：按单元格的单位换算为{unit}",
+                path,
+            )
+        return number * UNITS[source][1] / UNITS[unit][1]
+
+    def _add(self, rule: str, severity: str, message: str, path: str) -> None:
+        self.findings.append(Finding(rule, severity, message, [path]))
 
 
 def extract(rows: list[Row], *, exact_cells: bool) -> Report:
@@ -299,7 +344,7 @@ def _shape(texts: list[str], rows: range | None, template: str) -> str:
 def _read_proactive(rows: list[Row], span: range, template: str, reading: _Reading) -> None:
     items = t.items_for(template)
     found: set[str] = set()
-    header = ""
+    stated: str | None = None  # the money unit the table's header names
     for i in span:
         cells = live(rows[i])
         for n, cell in enumerate(cells):
@@ -332,19 +377,22 @@ def _read_proactive(rows: list[Row], span: range, template: str, reading: _Readi
                 continue
             found.add(item.key)
             for measure, value in zip(item.measures, values, strict=False):
-                scale = 10_000 if measure == "procurement_amount_yuan" and "万元" in header else 1
                 reading.put(
                     f"proactive.{item.key}.{measure}",
                     value,
-                    decimal=measure in t.DECIMAL_MEASURES,
                     signed=measure in t.SIGNED_MEASURES,
-                    scale=scale,
+                    unit=t.MONEY_UNITS.get(measure),
+                    stated=stated or t.TEMPLATE_UNITS.get(measure),
                 )
             break
         else:
             text = row_text(cells)
-            if any(m in text for m in ("数量", "件数", "金额")):
-                header = text
+            # A header row (or a 单位：万元 line) sets the money unit of the columns below it; a
+            # money header that names none (采购总金额) leaves it undecided.
+            if any(m in text for m in ("数量", "件数", "金额", "单位")):
+                named = header_money_unit(text)
+                if named is not None or "金额" in text:
+                    stated = named
 
 
 def _label_only(rows: list[Row], i: int) -> str:
@@ -520,9 +568,7 @@ class _Applications:
 
     def _assign(self, row: t.ApplicationRow, values: list[Cell]) -> None:
         for applicant, cell in zip(t.APPLICANTS, values, strict=True):
-            self.reading.put(
-                f"applications.{row.key}.{applicant}", cell, decimal=False, signed=False
-            )
+            self.reading.put(f"applications.{row.key}.{applicant}", cell)
 
     def _settle_pending_row(self) -> None:
         if self.pending_row is not None:
@@ -555,7 +601,7 @@ def _read_reviews(rows: list[Row], span: range, reading: _Reading, exact_cells: 
     if fitted is None:
         return  # numbers that fit no column: left out, and COMPLETE names the cells
     for path, cell in zip(paths, fitted, strict=True):
-        reading.put(path, cell, decimal=False, signed=False)
+        reading.put(path, cell)
 
 
 def _trimmed(cells: list[Cell]) -> list[Cell]:

@@ -51,8 +51,13 @@ MEASURE_LABELS: dict[str, str] = {
     "procurement_amount_yuan": "采购总金额（元）",
 }
 
-# Measures that hold money or may be negative; every other measure is a non-negative count.
-DECIMAL_MEASURES = frozenset({"amount_10k_yuan", "procurement_amount_yuan"})
+# Measures that hold money, with the unit they are stored in; every other measure is a count.
+MONEY_UNITS = {"amount_10k_yuan": "万元", "procurement_amount_yuan": "元"}
+# The unit the national template itself prints for a money column. The 2019 template prints
+# 采购总金额 with no unit: reports fill it in 元 or 万元, so where neither the cell nor the
+# header says which, the amount cannot be decided.
+TEMPLATE_UNITS = {"amount_10k_yuan": "万元"}
+# Measures that may be negative; every other measure is non-negative.
 SIGNED_MEASURES = frozenset({"change"})
 
 _THREE = ("issued", "repealed", "in_force")

@@ -10,8 +10,28 @@ from pipelines.read.grid import Cell, Row
 # What documents print for "nothing here": the spec stores these as null, not 0.
 BLANK_MARKERS = frozenset({"", "-", "—", "–", "——", "--", "/", "\\", "无", "空", "×", "—-"})
 
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:件|个|项|次|人次|万元|元|%)?$")
-_UNIT = re.compile(r"(件|个|项|次|人次|万元|元|%)$")
+# Units printed after a number, inside the cell: what each measures and its size in the base
+# unit of that kind (元 for money). 万 alone is how tables abbreviate 万元.
+UNITS: dict[str, tuple[str, int]] = {
+    "元": ("money", 1),
+    "万元": ("money", 10_000),
+    "万": ("money", 10_000),
+    "亿元": ("money", 100_000_000),
+    "件": ("count", 1),
+    "个": ("count", 1),
+    "项": ("count", 1),
+    "次": ("count", 1),
+    "人次": ("count", 1),
+    "条": ("count", 1),
+    "份": ("count", 1),
+    "%": ("share", 1),
+}
+_UNIT_NAMES = "|".join(sorted(UNITS, key=len, reverse=True))  # 万元 before 元 and 万
+_NUMBER = re.compile(
+    rf"^(?P<number>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?) ?(?P<unit>{_UNIT_NAMES})?$"
+)
+# The money unit a header names: 单位：万元, （元）, 采购总金额(万元) …
+_HEADER_MONEY = re.compile(r"(亿元|万元|元)")
 
 
 def is_number(text: str) -> bool:
@@ -24,12 +44,26 @@ def is_value(text: str) -> bool:
 
 
 def to_decimal(text: str) -> Decimal | None:
-    if not is_number(text):
+    """The number a cell prints, its unit left aside (see `printed_unit`)."""
+    match = _NUMBER.match(text)
+    if match is None:
         return None
     try:
-        return Decimal(_UNIT.sub("", text).replace(",", ""))
+        return Decimal(match["number"].replace(",", ""))
     except InvalidOperation:
         return None
+
+
+def printed_unit(text: str) -> str | None:
+    """The unit a number cell prints after its number (万元 in 「3462.58万元」), else None."""
+    match = _NUMBER.match(text)
+    return match["unit"] if match else None
+
+
+def header_money_unit(text: str) -> str | None:
+    """The money unit a header row names (万元 in 「采购总金额（万元）」), else None."""
+    match = _HEADER_MONEY.search(text)
+    return match.group(1) if match else None
 
 
 def live(row: Row) -> list[Cell]:

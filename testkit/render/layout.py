@@ -37,6 +37,10 @@ class Damage:
     blanks: Mapping[str, str] = field(default_factory=dict)  # contract path -> blank printed
     digits: str = "ascii"  # ascii, thousands (1,234), fullwidth (１２３４), units (12件)
     unit_10k: bool = False  # 2019 procurement amount printed in 万元, not 元
+    # Money printed with its unit inside the cell ("in-cell": the 2019 procurement amount in
+    # 万元 under a 元 header, 2021 fees 万元 under a 万元 header) or with no unit in the cell
+    # nor the header ("unstated": 采购总金额 as the 2019 template prints it).
+    money_unit: str = ""
 
 
 # Real abbreviations and typos; each keeps what identifies its row (label or position).
@@ -143,13 +147,18 @@ def _proactive_table(report: Report, damage: Damage) -> Table:
             labels = [t.MEASURE_LABELS[m] for m in item.measures]
             if "procurement_amount_yuan" in item.measures and damage.unit_10k:
                 labels[-1] = "采购总金额（万元）"
+            elif "procurement_amount_yuan" in item.measures and damage.money_unit == "unstated":
+                labels[-1] = "采购总金额"
             add(["信息内容", *labels])
         values = []
         for m in item.measures:
             value = report.proactive[item.key][m]
             if m == "procurement_amount_yuan" and damage.unit_10k and value is not None:
                 value = in_10k(value)
-            values.append(_printed(value, damage, f"proactive.{item.key}.{m}"))
+            text = _printed(value, damage, f"proactive.{item.key}.{m}")
+            if m in t.MONEY_UNITS and value is not None and damage.money_unit == "in-cell":
+                text = f"{in_10k(value) if t.MONEY_UNITS[m] == '元' else value}万元"
+            values.append(text)
         add([_label(item.key, item.label, damage), *values])
     return Table(rows, spans, [150, 115, 115, 115])
 
