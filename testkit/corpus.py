@@ -192,7 +192,9 @@ WRITERS: dict[str, Callable[[Layout], bytes]] = {
     "html": _html(),
     "gbk.html": _html(encoding="gb18030", charset=None),
     "gb2312.html": _html(encoding="gb18030", charset="gb2312", wrap=True),
-    "pdf": write_pdf,
+    # page numbers under every page; section 三 runs on over a page break, and the row at the
+    # break has no line under it, as Word prints a table whose rows may break across pages
+    "pdf": lambda doc: write_pdf(doc, footer="- {n} -", split_rows=True),
     "docx": write_docx,
     "doc": write_doc,
 }
@@ -202,8 +204,10 @@ WRITERS: dict[str, Callable[[Layout], bytes]] = {
 # both, plus the cases below, which only a borderless table makes hard. Cells left-aligned at
 # the top (Word's default) or centred across and down (as WPS tables often are).
 BORDERLESS_WRITERS: dict[str, Callable[[Layout], bytes]] = {
-    "borderless.pdf": lambda doc: write_pdf(doc, ruled=False),
-    "borderless-centred.pdf": lambda doc: write_pdf(doc, ruled=False, centred=True),
+    "borderless.pdf": lambda doc: write_pdf(doc, ruled=False, footer="— {n} —"),
+    "borderless-centred.pdf": lambda doc: write_pdf(
+        doc, ruled=False, centred=True, footer="第 {n} 页", split_rows=True
+    ),
 }
 BORDERLESS_CASES: tuple[Case, ...] = (
     # A column left empty in every row: only the header above it says it is there.

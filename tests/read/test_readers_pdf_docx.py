@@ -233,6 +233,25 @@ def test_pdf_every_cell(report_pdf: bytes) -> None:
     assert page[last] == page[first] + 1
 
 
+@pytest.mark.parametrize("footer", ["- {n} -", "— {n} —", "第 {n} 页"])
+def test_pdf_row_at_a_page_break_without_a_line_under_it_is_read(footer: str) -> None:
+    """Word prints a table whose rows may break across pages with no line under the last
+    row on the page; the page number follows it. That row is printed and must be read."""
+    import pypdfium2 as pdfium
+
+    from testkit import corpus
+
+    case = next(c for c in corpus.CASES if c.name == "clean-2021")
+    data = write_pdf(case.layout(), footer=footer, split_rows=True)
+    pages = [p.get_textpage().get_text_range() for p in pdfium.PdfDocument(data)]
+    assert footer.format(n=1) in pages[0] and footer.format(n=2) in pages[1]
+    _, report = parse_bytes(data)
+    assert report.to_contract()["applications"] == corpus.expected(case).contract["applications"]
+    assert report.findings == []
+    page = {k: int(re.match(r"第(\d+)页", v)[1]) for k, v in report.locations.items()}
+    assert page["applications.carried_forward.total"] == page["applications.new_received.total"] + 1
+
+
 def test_pdf_grid(report_pdf: bytes) -> None:
     rows = pdf_reader.read(report_pdf)
     texts = [row[0].text for row in rows if len(row) == 1]

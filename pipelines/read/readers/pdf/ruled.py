@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import groupby, pairwise
+from operator import itemgetter
 
 from pipelines.read.readers.pdf import words
 from pipelines.read.readers.pdf.layer import Char, Page, Path
@@ -29,7 +30,7 @@ def tables(page: Page, chars: list[Char]) -> list[tuple[Box, list[list[str | Non
     """The page's ruled tables: the box of each, and the text of its cells row by row (None:
     a position covered by a merged cell, whose text is in the first)."""
     horizontal, vertical = _edges([p for p in page.paths if visible(p)])
-    corners = _corners(horizontal, vertical)
+    corners = _corners(horizontal + _open_ends(horizontal, vertical), vertical)
     found = []
     centres = _Centres(chars)
     for cells in _tables(_cells(corners)):
@@ -134,6 +135,31 @@ def _join(edges: list[Box], axis: int, start: int, end: int) -> list[Box]:
                 joined.append(e)
         out.extend(joined)
     return out
+
+
+def _open_ends(horizontal: list[Box], vertical: list[Box]) -> list[Box]:
+    """The lines a table that runs on over a page break leaves out: word processors often
+    draw no line under its last row on the page (or over its first on the next), so the row
+    would have no cell. Where two or more vertical lines of a ruled table (lines that cross
+    its horizontal ones) end at one height with no line across there, that line is added."""
+    added = []
+    for end in (1, 3):  # tops, then bottoms
+        for group in words.cluster(vertical, itemgetter(end), _SNAP):
+            y = sum(v[end] for v in group) / len(group)
+            x0, x1 = min(v[0] for v in group), max(v[0] for v in group)
+            ruled = [v for v in group if any(_crosses(v, h) for h in horizontal)]
+            closed = any(
+                abs(h[1] - y) <= _CROSS and h[0] <= x0 + _CROSS and h[2] >= x1 - _CROSS
+                for h in horizontal
+            )
+            if len(ruled) >= 2 and len(ruled) == len(group) and not closed:
+                added.append((x0, y, x1, y))
+    return added
+
+
+def _crosses(v: Box, h: Box) -> bool:
+    """A vertical edge that meets a horizontal one away from its own ends."""
+    return v[1] + _CROSS < h[1] < v[3] - _CROSS and h[0] - _CROSS <= v[0] <= h[2] + _CROSS
 
 
 # ---------------------------------------------------------------- cells and tables
