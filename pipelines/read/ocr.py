@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -23,6 +24,7 @@ import numpy as np
 from PIL import Image
 
 from pipelines.read.grid import Cell, Row, clean
+from pipelines.read.readers.pdf.layer import LOCK
 from pipelines.read.report import Finding, NotAReport, Report
 
 DPI = 300
@@ -52,22 +54,35 @@ def available() -> bool:
 
 
 def read(data: bytes) -> list[Row]:
+    rows: list[Row] = []
+    for number, grey in enumerate(_pages(data), start=1):
+        tables = _tables(grey < _DARK)
+        # Without its ruling lines tesseract reads a table's numbers; with them it
+        # takes the rules for text and drops most digits.
+        words = _words(Image.fromarray(_erase_rules(grey, tables)))
+        rows += page_rows(number, tables, words)
+    return rows
+
+
+def _pages(data: bytes) -> Iterator[np.ndarray]:
+    """Each page as a grey image; pdfium used only under its lock, one page at a time."""
     import pypdfium2 as pdfium
 
-    rows: list[Row] = []
-    pdf = pdfium.PdfDocument(data)
+    with LOCK:
+        pdf = pdfium.PdfDocument(data)
+        count = len(pdf)
     try:
-        for number in range(1, len(pdf) + 1):
-            image = pdf[number - 1].render(scale=DPI / 72, grayscale=True).to_pil()
-            grey = np.asarray(image.convert("L"))
-            tables = _tables(grey < _DARK)
-            # Without its ruling lines tesseract reads a table's numbers; with them it
-            # takes the rules for text and drops most digits.
-            words = _words(Image.fromarray(_erase_rules(grey, tables)))
-            rows += page_rows(number, tables, words)
+        for index in range(count):
+            with LOCK:
+                page = pdf[index]
+                bitmap = page.render(scale=DPI / 72, grayscale=True)
+                grey = np.array(bitmap.to_pil().convert("L"))  # a copy: the bitmap is freed
+                bitmap.close()
+                page.close()
+            yield grey
     finally:
-        pdf.close()
-    return rows
+        with LOCK:
+            pdf.close()
 
 
 @dataclass

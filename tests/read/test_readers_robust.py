@@ -65,3 +65,33 @@ def test_date_under_the_signature_in_chinese_numerals() -> None:
     dated = text.rsplit("\n", 1)[0] + f"\n{chinese}年一月二十日"
     _, report = parse_bytes(dated.encode())
     assert report.published_on == f"{year}-01-20"
+
+
+# PDFium is not thread-safe: the collector's threads ask whether documents are reports. Run in
+# a child process, so that a corrupted heap fails this test instead of aborting the session.
+_THREADS = """
+from concurrent.futures import ThreadPoolExecutor
+from pipelines.read.document import parse_bytes
+from testkit import corpus
+from testkit.bench import scanned
+cases = corpus.CASES[:6]
+docs = [corpus.render(c, "pdf") for c in cases] * 20
+docs.insert(3, scanned(docs[0], dpi=100))  # OCR renders its pages with pdfium too
+want = [c.report().agency for c in cases] * 20
+want.insert(3, parse_bytes(docs[3])[1].agency)  # as OCR reads it alone
+with ThreadPoolExecutor(4) as pool:
+    read = list(pool.map(lambda d: parse_bytes(d)[1].agency, docs))
+print(len(read), read == want)
+"""
+
+
+def test_pdfs_read_from_several_threads_at_once() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS], cwd=root, capture_output=True, text=True, timeout=600
+    )
+    assert (done.returncode, done.stdout.split()) == (0, ["121", "True"]), done.stderr[-2000:]

@@ -57,11 +57,12 @@ class _Page:
 
 def read(data: bytes) -> list[Row]:
     try:
-        pdf = pdfium.PdfDocument(data)
-        try:
-            printed = list(layer.pages(pdf))
-        finally:
-            pdf.close()
+        with layer.LOCK:
+            pdf = pdfium.PdfDocument(data)
+            try:
+                printed = list(layer.pages(pdf))
+            finally:
+                pdf.close()
         _check_text_layer(printed)
         pages = [_prepare(page) for page in printed]
         grid = borderless.tables([line for page in pages for line in page.lines])

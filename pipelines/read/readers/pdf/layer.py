@@ -11,6 +11,7 @@ centres by which characters are placed in table cells.
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 Point = tuple[float, float]
+
+# PDFium is not thread-safe, not even for two documents: two threads in it at once corrupt the
+# process's heap (pypdfium2's docs; seen here as glibc aborting when the collector's threads
+# asked whether attachments were reports). Every use of pdfium holds this lock: PDFs are read
+# in parallel by processes, never by threads.
+LOCK = threading.RLock()
 
 # pdfminer measures the 14 standard fonts (and their Windows names) by Adobe's metrics, not by
 # the PDF or the font pdfium puts in their place: their descents, per point of font size.
