@@ -27,7 +27,7 @@ def test_eval_all_right(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "clean-2021.html | html | 200/200 | 100.00%" in out
     assert re.search(r"合计 total: (\d+)/\1 ", out)
-    assert "0 份静默错误 silent errors" in out
+    assert "0 个静默单元格 silent cells, 0 份静默错误 silent errors" in out
 
 
 def test_eval_reports_wrong_cells_and_silent_errors(tmp_path, capsys) -> None:
@@ -44,7 +44,62 @@ def test_eval_reports_wrong_cells_and_silent_errors(tmp_path, capsys) -> None:
     assert "表2 第" in out  # where the cell was read, for the clerk to check
     # The document reads cleanly (no error, no warning): a wrong cell there is silent.
     assert "SILENT ERRORS" in out and "  clean-2021.html: 1 个错 wrong" in out
+    assert "clean-2021.html | html | 199/200 | 99.50% | 0/0 | 1" in out
+    assert "1 个静默单元格 silent cells" in out
+    assert re.search(r"clean-2021.html: applications.granted.total .*静默 SILENT$", out, re.M)
     assert "no-expected.txt | 没有预期结果文件" in out
+
+
+def test_a_wrong_cell_a_finding_names_is_not_silent(tmp_path, capsys) -> None:
+    case = CASES[0]
+    natural = case.report().applications["granted"]["natural_person"]
+    page = corpus.render(case, "html").decode()
+    printed = f"<td>{natural}</td>"
+    assert page.count(printed) >= 1
+    # the document misprints one number: the row's total no longer adds up (T3_ROW_TOTAL)
+    row = page.index("予以公开")
+    end = page.index("</tr>", row)
+    line = page[row:end].replace(printed, f"<td>{natural + 5}</td>", 1)
+    (tmp_path / "doc.html").write_text(page[:row] + line + page[end:], encoding="utf-8")
+    (tmp_path / "doc.json").write_text(
+        json.dumps(corpus.expected(case).contract, ensure_ascii=False), encoding="utf-8"
+    )
+    assert main(["eval", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "doc.html | html | 199/200 | 99.50% | " in out
+    assert "0 个静默单元格 silent cells, 0 份静默错误 silent errors" in out
+
+
+def test_eval_checks_the_year_before_of_the_same_body(tmp_path, capsys) -> None:
+    from testkit.render.html import write_html
+
+    case = CASES[0]
+    first = case.report()
+    contract = corpus.expected(case).contract
+    for year in (first.year, first.year + 1):
+        layout = case.layout()
+        layout.title[1] = layout.title[1].replace(str(first.year), str(year))
+        (tmp_path / f"{year}.html").write_bytes(write_html(layout))
+        (tmp_path / f"{year}.json").write_text(
+            json.dumps({**contract, "year": year}, ensure_ascii=False), encoding="utf-8"
+        )
+    carried = first.applications["carried_over"]
+    forward = first.applications["carried_forward"]
+    differ = [a for a in carried if carried[a] != forward[a]]
+    assert differ  # the same numbers a year later: carried over ≠ last year's carried forward
+    # and in force ≠ last year's in force + issued − repealed where issued ≠ repealed
+    items = [i for i in ("regulations", "normative_documents") if _issued_differs(first, i)]
+    assert main(["eval", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    found = len(differ) + len(items)
+    assert f"跨年核对 cross-year: 1 份有上一年 documents with the year before, {found} 条" in out
+    assert f"  {first.year + 1}.html: [CROSS_YEAR_CARRY]" in out
+    assert f"  {first.year}.html: [CROSS_YEAR" not in out
+
+
+def _issued_differs(report, item: str) -> bool:  # type: ignore[no-untyped-def]
+    cells = report.proactive[item]
+    return (cells["issued"] or 0) != (cells["repealed"] or 0)
 
 
 def test_eval_on_the_shared_dev_set(capsys) -> None:
