@@ -178,6 +178,8 @@ CASES: tuple[Case, ...] = (
     Case("money-units-in-cells-2019", "2019", 26, Damage(money_unit="in-cell")),
     Case("money-units-in-cells-2021", "2021", 27, Damage(money_unit="in-cell")),
     Case("money-unit-unstated-2019", "2019", 28, Damage(money_unit="unstated")),
+    Case("narrative-agrees-2021", "2021", 29, Damage(narrative="agrees")),
+    Case("narrative-differs-2019", "2019", 30, Damage(narrative="differs")),
     Case("sums-wrong-2021", "2021", 21, wrong=("T3_ROW_TOTAL", "T3_BALANCE", "T4_TOTAL")),
     Case("sums-wrong-2019", "2019", 22, wrong=("T3_ROW_TOTAL", "T4_TOTAL")),
 )
@@ -279,6 +281,8 @@ def expected(case: Case) -> Expected:
         findings["COMPLETE"] = unread
     if damage.blanks:
         findings["BLANK_CELL"] = set(damage.blanks)
+    if damage.narrative == "differs":
+        findings["NARRATIVE_MISMATCH"] = {"applications.new_received.total"}
     procurement = "proactive.government_procurement.procurement_amount_yuan"
     if report.template == "2019" and damage.money_unit:  # the 2021 fees' units agree
         rule = "UNIT_CONVERTED" if damage.money_unit == "in-cell" else "UNIT_UNKNOWN"

@@ -14,8 +14,9 @@ from pipelines.read.rules import check_report
 # (sha256, PARSER_VERSION) are then redone.
 # 0.2: PDF and Word readers; 0.3: .doc/.wps, OCR of scans, merged and misspelled rows,
 # wrapped labels, the date under the signature; 0.4: PDF tables without ruling lines; 0.5: PDFs
-# read from pdfium's text layer and paths (no pdfminer).
-PARSER_VERSION = "0.5.0"
+# read from pdfium's text layer and paths (no pdfminer); 0.6: units inside cells, rows at page
+# breaks with no line under them, section 一's figures against the tables.
+PARSER_VERSION = "0.6.0"
 
 READERS = {
     "text": text.read,

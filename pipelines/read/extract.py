@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from pipelines.read import narrative
 from pipelines.read import template as t
 from pipelines.read.grid import Cell, Row, row_text
 from pipelines.read.report import Finding, NotAReport, Report
@@ -192,6 +193,8 @@ def extract(rows: list[Row], *, exact_cells: bool) -> Report:
         published_on=_published_on(texts),
     )
     _derive_zero_parts(report)
+    first_table = min(b.start for b in bounds.values() if b) - 1  # its heading
+    report.findings.extend(narrative.check(rows[:first_table], report))
     for section, found in bounds.items():
         if section in t.SECTIONS and not found:
             report.findings.append(

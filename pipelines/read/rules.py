@@ -29,6 +29,10 @@ RULES: dict[str, tuple[str, str]] = {
     "UNIT_CONVERTED": ("warning", "单元格注明的单位与表头不同，按单元格的单位换算"),
     "UNIT_UNKNOWN": ("warning", "金额未注明单位（元或万元），需人工核对"),
     "UNIT_MISMATCH": ("error", "单元格的单位与本栏不符（如件数栏注明万元），记为空值"),
+    "NARRATIVE_MISMATCH": (
+        "warning",
+        "正文所述数字（收到申请、办结、复议、诉讼件数）与统计表不一致",
+    ),
     "SECTION_MISSING": ("error", "文件缺少整张统计表"),
     "METADATA_MISSING": ("warning", "标题中读不出机关名称或统计年度"),
     "METADATA_MISMATCH": ("warning", "文件中的机关或年度与登记表不一致"),

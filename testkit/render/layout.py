@@ -41,6 +41,9 @@ class Damage:
     # 万元 under a 元 header, 2021 fees 万元 under a 万元 header) or with no unit in the cell
     # nor the header ("unstated": 采购总金额 as the 2019 template prints it).
     money_unit: str = ""
+    # Section 一 states the year's figures in words: "agrees" with the tables, or "differs"
+    # (the new applications stated 3 more than the table prints).
+    narrative: str = ""
 
 
 # Real abbreviations and typos; each keeps what identifies its row (label or position).
@@ -109,6 +112,7 @@ def layout(report: Report, damage: Damage = Damage(), *, published_on: str | Non
         "本报告根据《中华人民共和国政府信息公开条例》编制。",
         "一、总体情况",
         _BODY,
+        *_narrative(report, damage),
         t.SECTIONS["proactive"],
         _proactive_table(report, damage),
         t.SECTIONS["applications"],
@@ -126,6 +130,21 @@ def layout(report: Report, damage: Damage = Damage(), *, published_on: str | Non
         closing.append(f"{y}年{m}月{d}日")
     title = [report.agency or "", f"{report.year}年度政府信息公开工作年度报告"]
     return Layout(title, blocks, closing, published_on)
+
+
+def _narrative(report: Report, damage: Damage) -> list[str]:
+    if not damage.narrative:
+        return []
+    a, r = report.applications, report.reviews_litigation
+    received = int(a["new_received"]["total"] or 0) + (3 if damage.narrative == "differs" else 0)
+    sued = sum(
+        int(r[p]["total"] or 0) for p in ("litigation_without_review", "litigation_after_review")
+    )
+    return [
+        f"本年度共受理政府信息公开申请{received}件，答复{a['total_handled']['total']}件，"
+        f"均在法定期限内予以答复。因政府信息公开工作被申请行政复议"
+        f"{r['administrative_review']['total']}件，提起行政诉讼{sued}件。"
+    ]
 
 
 def _proactive_table(report: Report, damage: Damage) -> Table:
