@@ -19,7 +19,7 @@ from testkit.render.docx import write_doc, write_docx
 from testkit.render.html import write_html
 from testkit.render.layout import Damage, Layout, layout
 from testkit.render.pdf import write_pdf
-from testkit.render.text import write_text
+from testkit.render.text import write_pasted, write_text
 
 AGENCIES = ("南山县人民政府", "北湖区市场监督管理局", "东川市〇〇街道办事处", "西岭县教育局")
 
@@ -251,8 +251,20 @@ BORDERLESS_CASES: tuple[Case, ...] = (
 )
 
 
+# Tables pasted from a web page into a text box: cells split by spaces (an empty cell is lost,
+# so only cases that print every cell), or each table on one line. "glued.txt" runs each row's
+# numbers together and on to its label: read where the row's totals allow one cut, else left
+# unread with a finding (tests/read/test_pasted.py).
+PASTED_WRITERS: dict[str, Callable[[Layout], bytes]] = {
+    "pasted.txt": lambda doc: write_pasted(doc, "spaces"),
+    "one-line.txt": lambda doc: write_pasted(doc, "one-line"),
+    "glued.txt": lambda doc: write_pasted(doc, "glued"),
+}
+PASTED_CASES = tuple(c for c in CASES if "" not in c.damage.blanks.values())
+
+
 def render(case: Case, fmt: str) -> bytes:
-    return {**WRITERS, **BORDERLESS_WRITERS}[fmt](case.layout())
+    return {**WRITERS, **BORDERLESS_WRITERS, **PASTED_WRITERS}[fmt](case.layout())
 
 
 @dataclass

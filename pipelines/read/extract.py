@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from pipelines.read import narrative
+from pipelines.read import digits, narrative
 from pipelines.read import template as t
 from pipelines.read.grid import Cell, Row, row_text
 from pipelines.read.report import Finding, NotAReport, Report
@@ -165,7 +165,7 @@ def extract(rows: list[Row], *, exact_cells: bool) -> Report:
     app_shape = _shape(texts, bounds["applications"], template)
 
     if bounds["proactive"]:
-        _read_proactive(rows, bounds["proactive"], template, reading)
+        _read_proactive(rows, bounds["proactive"], template, reading, exact_cells)
     if bounds["applications"]:
         _read_applications(rows, bounds["applications"], app_shape, reading, exact_cells)
     if bounds["reviews_litigation"]:
@@ -344,7 +344,9 @@ def _shape(texts: list[str], rows: range | None, template: str) -> str:
 # ---------------------------------------------------------------- section 二
 
 
-def _read_proactive(rows: list[Row], span: range, template: str, reading: _Reading) -> None:
+def _read_proactive(
+    rows: list[Row], span: range, template: str, reading: _Reading, exact_cells: bool
+) -> None:
     items = t.items_for(template)
     found: set[str] = set()
     stated: str | None = None  # the money unit the table's header names
@@ -379,6 +381,11 @@ def _read_proactive(rows: list[Row], span: range, template: str, reading: _Readi
             ):
                 continue
             found.add(item.key)
+            # a table flattened onto one line: its header came before the label, in this row
+            if "金额" in (before_label := row_text(cells[:n])):
+                stated = header_money_unit(before_label)
+            if _run_together(values, item, exact_cells, reading):
+                break
             for measure, value in zip(item.measures, values, strict=False):
                 reading.put(
                     f"proactive.{item.key}.{measure}",
@@ -396,6 +403,24 @@ def _read_proactive(rows: list[Row], span: range, template: str, reading: _Readi
                 named = header_money_unit(text)
                 if named is not None or "金额" in text:
                     stated = named
+
+
+def _run_together(values: list[Cell], item: t.Item, exact_cells: bool, reading: _Reading) -> bool:
+    """A section-二 row of several measures whose numbers ran together into one (pasted text:
+    「规章3012」, 「03398」): no total tells where to cut, so the row is left unread."""
+    width = len(item.measures)
+    if exact_cells or width < 2 or len(values) != 1 or not digits.is_run(values[0].text, width):
+        return False
+    reading.findings.append(
+        Finding(
+            "DIGITS_RUN_TOGETHER",
+            "warning",
+            f"{values[0].location}「{item.label}」只有一串数字「{values[0].text}」，"
+            f"应有{width}个数，无法确定如何拆分，本行未采用",
+            [f"proactive.{item.key}.{m}" for m in item.measures],
+        )
+    )
+    return True
 
 
 def _label_only(rows: list[Row], i: int) -> str:
@@ -474,6 +499,8 @@ class _Applications:
                 return
             self.started = True
         fitted = fit(values, len(t.APPLICANTS), exact_cells=self.exact_cells)
+        if fitted is None and row is not None and len(values) == 1:
+            fitted = self._cut(row, values[0])
         numbers = fitted is not None and has_number(fitted)
         if len(named) > 1:
             self._merged(named, labels)
@@ -512,6 +539,18 @@ class _Applications:
             if len(found) == 1:
                 return found[0]
         return None
+
+    def _cut(self, row: t.ApplicationRow, cell: Cell) -> list[Cell] | None:
+        """A row whose seven numbers ran together into one: cut where the row's total
+        confirms exactly one cut; otherwise the row is left unread."""
+        width = len(t.APPLICANTS)
+        if not digits.is_run(cell.text, width):
+            return None
+        paths = [f"applications.{row.key}.{a}" for a in t.APPLICANTS]
+        cut = _cut_or_say(cell, (width,), paths, self.reading)
+        if cut is None:
+            self.cursor = self.template_rows.index(row) + 1
+        return cut
 
     def _merged(self, named: list[t.ApplicationRow], labels: list[Cell]) -> None:
         """Two rows printed as one: whose numbers these are cannot be told. Not used."""
@@ -596,7 +635,13 @@ def _read_reviews(rows: list[Row], span: range, reading: _Reading, exact_cells: 
             break
     paths = [f"reviews_litigation.{p}.{o}" for p in t.PROCEEDINGS for o in t.OUTCOMES]
     fitted = fit(collected, width, exact_cells=exact_cells)
-    if fitted is None and not exact_cells and 0 < len(numbers := _trimmed(collected)) < width:
+    numbers = _trimmed(collected)
+    if fitted is None and len(numbers) == 1 and digits.is_run(numbers[0].text, width):
+        groups = (len(t.OUTCOMES),) * len(t.PROCEEDINGS)
+        fitted = _cut_or_say(numbers[0], groups, paths, reading)
+        if fitted is None:
+            return  # run together past telling: DIGITS_RUN_TOGETHER names the cells
+    if fitted is None and not exact_cells and 0 < len(numbers) < width:
         # PDF text loses the first cells under the three-row merged header: the order is
         # fixed and the totals come last, so what is left is aligned on the right.
         paths = paths[width - len(numbers) :]
@@ -605,6 +650,30 @@ def _read_reviews(rows: list[Row], span: range, reading: _Reading, exact_cells: 
         return  # numbers that fit no column: left out, and COMPLETE names the cells
     for path, cell in zip(paths, fitted, strict=True):
         reading.put(path, cell)
+
+
+def _cut_or_say(
+    cell: Cell, groups: tuple[int, ...], paths: list[str], reading: _Reading
+) -> list[Cell] | None:
+    """The numbers of `cell` cut as its groups' totals confirm (DIGITS_SPLIT), or None when
+    no cut or several fit (DIGITS_RUN_TOGETHER): never a guess."""
+    ways = digits.cuts(cell.text, groups)
+    where = f"{cell.location}的数字连在一起（「{cell.text}」）"
+    if len(ways) == 1:
+        reading.findings.append(
+            Finding(
+                "DIGITS_SPLIT",
+                "warning",
+                f"{where}，按本行总计只有一种拆法：{' '.join(ways[0])}，已采用，请对照原件核对",
+                paths,
+            )
+        )
+        return [Cell(n, cell.location) for n in ways[0]]
+    why = "有多种拆法都与总计相符" if ways else "没有一种拆法与总计相符"
+    reading.findings.append(
+        Finding("DIGITS_RUN_TOGETHER", "warning", f"{where}，{why}，本行未采用", paths)
+    )
+    return None
 
 
 def _trimmed(cells: list[Cell]) -> list[Cell]:

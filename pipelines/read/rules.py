@@ -29,6 +29,8 @@ RULES: dict[str, tuple[str, str]] = {
     "UNIT_CONVERTED": ("warning", "单元格注明的单位与表头不同，按单元格的单位换算"),
     "UNIT_UNKNOWN": ("warning", "金额未注明单位（元或万元），需人工核对"),
     "UNIT_MISMATCH": ("error", "单元格的单位与本栏不符（如件数栏注明万元），记为空值"),
+    "DIGITS_SPLIT": ("warning", "连在一起的数字按本行总计唯一拆分，需核对"),
+    "DIGITS_RUN_TOGETHER": ("warning", "数字连在一起，无法唯一拆分，本行未采用"),
     "NARRATIVE_MISMATCH": (
         "warning",
         "正文所述数字（收到申请、办结、复议、诉讼件数）与统计表不一致",

@@ -36,3 +36,28 @@ def write_text(doc: Layout) -> bytes:
         out.append("")
     out += doc.closing
     return "\n".join(out).encode("utf-8")
+
+
+def write_pasted(doc: Layout, style: str = "spaces") -> bytes:
+    """A layout as a table pasted from a web page into a text box: a row's cells split by one
+    space (empty cells lost), `style` "one-line" puts each table on one line, "glued" runs
+    each numbers row together and on to its label (…申请数量300153006143119), as text flattened
+    without its cell borders gives it."""
+    out = [*doc.title, ""]
+    for block in doc.blocks:
+        if isinstance(block, str):
+            out += [block, ""]
+            continue
+        lines = []
+        for row in block.rows:
+            cells = [c.replace("\n", "") for c in row if c.strip()]
+            numbers = [c for c in cells if c.isdigit()]
+            if style == "glued" and len(numbers) > 1 and cells[-len(numbers) :] == numbers:
+                labels = "".join(cells[: -len(numbers)])
+                lines.append(labels + "".join(numbers))
+            else:
+                lines.append(" ".join(cells))
+        out += [" ".join(lines)] if style == "one-line" else lines
+        out.append("")
+    out += doc.closing
+    return "\n".join(out).encode("utf-8")

@@ -1,22 +1,73 @@
-"""Plain text and markdown, as extracted from PDFs: one row per line, cells split by tabs
-(or by `|` in markdown tables)."""
+"""Plain text and markdown: text extracted from PDFs (cells split by tabs), markdown tables
+(cells split by `|`), and tables pasted or flattened from web pages, whose cells are split by
+spaces, with a label's numbers sometimes run on to it (…申请数量300153006143119) and sometimes a
+whole table on one line. One row per line; a line holding several labels, each followed by
+its numbers, is cut into one row per label.
+"""
 
 from __future__ import annotations
 
+import re
+
 from pipelines.read.grid import Cell, Row, clean
+from pipelines.read.values import is_number, is_value
 from pipelines.text import decode
+
+_SPACES = re.compile(r"[ \u3000]+")
+# A label with its numbers run on: the digits after the last character that is not one.
+_GLUED = re.compile(
+    r"^(.*[\u4e00-\u9fff)）\]】]) ?(\d[\d,]*(?:\.\d+)?(?:件|个|项|条|次|万元|元|%)?)$"
+)
 
 
 def read(data: bytes) -> list[Row]:
     rows: list[Row] = []
     for number, line in enumerate(decode(data).splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("|") and stripped.endswith("|"):
-            parts = stripped[1:-1].split("|")
-            if all(set(p.strip()) <= set("-: ") for p in parts):
-                continue  # markdown separator row
-        else:
-            parts = line.split("\t")
+        parts = _parts(line)
+        if parts is None:
+            continue
         location = f"第{number}行"
-        rows.append([Cell(clean(p), location) for p in parts])
+        cells = [Cell(p, location) for p in _unglued([clean(p) for p in parts])]
+        # cells that sit in columns (tabs, |) are rows as they are
+        rows += _one_row_per_label(cells) if _pasted(line) else [cells]
+    return rows
+
+
+def _pasted(line: str) -> bool:
+    stripped = line.strip()
+    return "\t" not in line and not (stripped.startswith("|") and stripped.endswith("|"))
+
+
+def _parts(line: str) -> list[str] | None:
+    """The cells of one line (None: a markdown separator row)."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|"):
+        parts = stripped[1:-1].split("|")
+        return None if all(set(p.strip()) <= set("-: ") for p in parts) else parts
+    if "\t" in line:
+        return line.split("\t")
+    words = _SPACES.split(stripped)
+    # cells split by spaces: a line with numbers in it; a sentence keeps its spaces
+    cleaned = [clean(w) for w in words]
+    numbers = sum(is_number(w) or bool(_GLUED.match(w)) for w in cleaned)
+    values = numbers + sum(is_value(w) and not is_number(w) for w in cleaned)
+    return words if numbers >= 2 or (numbers and values >= 2) else [line]
+
+
+def _unglued(parts: list[str]) -> list[str]:
+    out = []
+    for part in parts:
+        match = _GLUED.match(part)
+        out += [match.group(1), match.group(2)] if match else [part]
+    return out
+
+
+def _one_row_per_label(cells: list[Cell]) -> list[Row]:
+    """A label that follows numbers starts a row of its own (a table flattened onto a line)."""
+    rows: list[Row] = [[]]
+    for cell in cells:
+        follows = bool(rows[-1]) and is_value(rows[-1][-1].text) and not is_value(cell.text)
+        if follows and any(is_number(c.text) for c in rows[-1]):
+            rows.append([])
+        rows[-1].append(cell)
     return rows
