@@ -7,7 +7,6 @@ folder of real documents. Figures are printed, never asserted: speed is measured
 from __future__ import annotations
 
 import gc
-import io
 import resource
 import time
 import tracemalloc
@@ -18,6 +17,7 @@ from pathlib import Path
 from pipelines.files import sniff
 from pipelines.read.document import parse_bytes
 from testkit import corpus
+from testkit.render.scan import scanned
 
 BENCH_CASES = ("clean-2021", "clean-2019", "blanks-2021", "abbreviated-2019")
 
@@ -52,20 +52,6 @@ def pages(data: bytes) -> int:
         pdf.close()
 
 
-def scanned(data: bytes, dpi: int = 200) -> bytes:
-    """An image-only PDF of a PDF's pages, as a scanner makes it (no text layer)."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(data)
-    try:
-        images = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in pdf]
-    finally:
-        pdf.close()
-    out = io.BytesIO()
-    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
-    return out.getvalue()
-
-
 def generated(formats: list[str], cases: tuple[str, ...] = BENCH_CASES) -> dict[str, list[bytes]]:
     """Documents of the generated corpus by format ("scan.pdf": an image-only PDF, OCR)."""
     chosen = [c for c in corpus.CASES if c.name in cases]
@@ -73,6 +59,9 @@ def generated(formats: list[str], cases: tuple[str, ...] = BENCH_CASES) -> dict[
     for fmt in formats:
         if fmt == "scan.pdf":
             out[fmt] = [scanned(corpus.render(c, "pdf")) for c in chosen[:1]]
+        elif fmt == "realistic-scan.pdf":  # 200 dpi grey JPEG, skewed and noisy
+            data = corpus.render(chosen[0], "pdf")
+            out[fmt] = [scanned(data, 200, skew=0.8, noise=8, quality=60)]
         else:
             out[fmt] = [corpus.render(c, fmt) for c in chosen]
     return out

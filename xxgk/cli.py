@@ -80,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="读取速度 · parse throughput per format, peak memory")
     b.add_argument("--real", type=Path, help="真实文档目录 · also time the documents here")
     b.add_argument("--repeat", type=int, default=3)
-    b.add_argument("--formats", default="txt,html,gbk.html,pdf,docx,doc,scan.pdf")
+    b.add_argument(
+        "--formats", default="txt,html,gbk.html,pdf,docx,doc,scan.pdf,realistic-scan.pdf"
+    )
     b.add_argument(
         "--scale",
         type=int,
@@ -223,7 +225,11 @@ def _bench(real: Path | None, repeat: int, formats: list[str]) -> int:
     from pipelines.read.readers.doc import soffice
     from testkit import bench
 
-    skipped = {"doc": soffice() is None, "scan.pdf": not available()}
+    skipped = {
+        "doc": soffice() is None,
+        "scan.pdf": not available(),
+        "realistic-scan.pdf": not available(),
+    }
     for fmt in [f for f in formats if skipped.get(f)]:
         print(
             f"{fmt}: 跳过，转换或识别程序未安装 skipped, converter/OCR not installed (make system)"

@@ -18,12 +18,23 @@ from pipelines.read.rules import check_report
 # breaks with no line under them, section 一's figures against the tables.
 PARSER_VERSION = "0.6.0"
 
+
+OCR_NEEDED = "，需要OCR识别"  # how a reader's refusal ends where OCR may read the pages
+
+
+def _picture(data: bytes) -> list[Row]:
+    """A report published as a picture: read by OCR, as a scan is."""
+    ocr.check_picture(data)
+    raise NotAReport("SCANNED_DOCUMENT", "报告是图片（没有文字）" + OCR_NEEDED, [data])
+
+
 READERS = {
     "text": text.read,
     "html": html.read,
     "pdf": pdf.read,
     "docx": docx.read,
     "doc": doc.read,
+    "image": _picture,
 }
 
 
@@ -34,25 +45,26 @@ def parse_bytes(data: bytes) -> tuple[str, Report]:
         raise NotAReport("EMPTY_FILE", "文件是空的（0字节或只有空白）")
     reader = READERS.get(fmt)
     if reader is None:
-        if fmt in ("binary", "image", "xlsx"):
+        if fmt in ("binary", "xlsx"):
             raise NotAReport(
                 "NOT_A_DOCUMENT",
                 f"文件是{FORMAT_LABELS[fmt]}，不是年度报告的网页、PDF、Word或文本文件",
             )
         raise NotAReport("UNSUPPORTED_FORMAT", f"暂不支持读取{FORMAT_LABELS[fmt]}格式的报告")
-    scanned = False
+    scanned, refused_reason = False, ""
     try:
         rows = reader(data)
     except NotAReport as refused:
         if refused.rule != "SCANNED_DOCUMENT":
             raise
-        rows, scanned = _ocr(data), True
+        rows, scanned, refused_reason = _ocr(data, refused), True, refused.reason
     try:
         report = extract(rows, exact_cells=fmt != "text")
     except NotAReport as e:
         if scanned:
+            what = refused_reason.removesuffix(OCR_NEEDED)
             raise NotAReport(
-                "SCANNED_DOCUMENT", "扫描件（没有文字层），OCR也未能识别出年度报告的统计表，未读取"
+                "SCANNED_DOCUMENT", f"{what}，OCR也未能识别出年度报告的统计表，未读取"
             ) from e
         raise
     report.findings.extend(check_report(report))
@@ -72,10 +84,12 @@ def parse_bytes(data: bytes) -> tuple[str, Report]:
     return fmt, report
 
 
-def _ocr(data: bytes) -> list[Row]:
+def _ocr(data: bytes, refused: NotAReport) -> list[Row]:
+    """The pages a reader could not read as text (a scan, pictures, a PDF whose fonts have
+    no Unicode map), read by OCR."""
     if not ocr.available():
         raise NotAReport(
             "SCANNED_DOCUMENT",
-            "扫描件（没有文字层），需要OCR识别；本机未安装tesseract中文识别（make system），未读取",
+            f"{refused.reason}；本机未安装tesseract中文识别（make system），未读取",
         )
-    return ocr.read(data)
+    return ocr.read_images(refused.images) if refused.images else ocr.read(data)

@@ -9,12 +9,13 @@ whose OCR numbers fail it gets an OCR_CHECK_FAILED error: it never looks clean.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -28,6 +29,11 @@ from pipelines.read.readers.pdf.layer import LOCK
 from pipelines.read.report import Finding, NotAReport, Report
 
 DPI = 300
+# A cell whose least sure word tesseract scores below this is named OCR_LOW_CONFIDENCE; its
+# location says so (a clerk sees it beside the figure).
+MIN_CONFIDENCE = 85
+LOW_CONFIDENCE = " 识别置信度低"
+POOR_SHARE = 0.25  # of a scan's OCR cells failing its checks: none of its OCR cells trusted
 TIMEOUT_SECONDS = 120  # per page; a clean A4 page takes 3–6 s on one core
 _MIN_LINE = DPI // 3  # px: a ruling line is at least 1/3 inch long; a character stroke is less
 _DARK = 160  # grey level below which a pixel is ink
@@ -54,8 +60,37 @@ def available() -> bool:
 
 
 def read(data: bytes) -> list[Row]:
+    """A PDF without a text layer, page by page."""
+    return read_pages(_pages(data))
+
+
+def read_images(images: list[bytes]) -> list[Row]:
+    """Reports published as pictures (an image file, the images of a Word file), one page
+    each, scaled up to the width of an A4 page at DPI where they are smaller."""
+    return read_pages(_grey(image) for image in images)
+
+
+def check_picture(data: bytes) -> Image.Image:
+    """The picture, or UNREADABLE_DOCUMENT where it is damaged."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception as exc:  # a damaged picture: a reason, not a trace
+        raise NotAReport("UNREADABLE_DOCUMENT", "图片文件已损坏或格式不支持，无法识别") from exc
+    return image
+
+
+def _grey(data: bytes) -> np.ndarray:
+    image = check_picture(data).convert("L")
+    width = round(8.27 * DPI)  # A4
+    if image.width < width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    return np.array(image)
+
+
+def read_pages(pages: Iterable[np.ndarray]) -> list[Row]:
     rows: list[Row] = []
-    for number, grey in enumerate(_pages(data), start=1):
+    for number, grey in enumerate(pages, start=1):
         tables = _tables(grey < _DARK)
         # Without its ruling lines tesseract reads a table's numbers; with them it
         # takes the rules for text and drops most digits.
@@ -93,6 +128,7 @@ class Word:
     right: int
     bottom: int
     line: tuple[int, int, int]  # tesseract's block, paragraph, line
+    confidence: float = 100.0  # tesseract's, 0–100
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -132,6 +168,7 @@ def _words(image: Image.Image) -> list[Word]:
                 left + int(r["width"]),
                 top + int(r["height"]),
                 (int(r["block_num"]), int(r["par_num"]), int(r["line_num"])),
+                float(r.get("conf") or 0),
             )
         )
     return words
@@ -247,7 +284,11 @@ def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]
                 ]
                 placed.update(inside)
                 text = _value(_join([words[i] for i in inside]))
-                cells.append(Cell(text, f"OCR 第{number}页 表{t_no} 第{r_no}行 第{c_no}列"))
+                where = f"OCR 第{number}页 表{t_no} 第{r_no}行 第{c_no}列"
+                sure = min((words[i].confidence for i in inside), default=100.0)
+                if sure < MIN_CONFIDENCE:
+                    where += f"{LOW_CONFIDENCE}（{sure:.0f}%）"
+                cells.append(Cell(text, where))
             blocks.append((top, cells))
     outside: dict[tuple[int, int, int], list[Word]] = {}
     for i, w in enumerate(words):
@@ -272,7 +313,9 @@ ARITHMETIC = ("T3_ROW_TOTAL", "T3_BALANCE", "T3_OUTCOME_SUM", "T4_TOTAL", "NON_N
 
 
 def findings(report: Report) -> list[Finding]:
-    """Every OCR-derived cell named; the arithmetic as the cross-check of what OCR read."""
+    """Every OCR-derived cell named; the arithmetic as the cross-check of what OCR read;
+    cells that no arithmetic checks (section 二) and cells read with low confidence named
+    for a person to check: no OCR misread may pass unnamed."""
     cells = [p for p, loc in report.locations.items() if loc.startswith("OCR")]
     out = [
         Finding(
@@ -282,15 +325,42 @@ def findings(report: Report) -> list[Finding]:
             cells,
         )
     ]
+    unchecked = [p for p in cells if p.startswith("proactive.")]
+    if unchecked:
+        out.append(
+            Finding(
+                "OCR_UNCHECKED",
+                "warning",
+                f"主动公开表的{len(unchecked)}个数字由OCR识别，没有勾稽关系可以校验，"
+                "识别错误无法自动发现，必须对照原件核对",
+                unchecked,
+            )
+        )
+    # a cell where OCR saw nothing may be blank, or may have lost its digits
+    unsure = [p for p in cells if LOW_CONFIDENCE in report.locations[p] or not report.printed[p]]
+    if unsure:
+        out.append(
+            Finding(
+                "OCR_LOW_CONFIDENCE",
+                "warning",
+                f"{len(unsure)}个数字OCR识别置信度低于{MIN_CONFIDENCE}%，可能识别有误，请对照原件核对",
+                unsure,
+            )
+        )
     failed = [f for f in report.findings if f.rule in ARITHMETIC or f.rule == "COMPLETE"]
+    named = sorted({c for f in failed for c in f.cells})
     if failed:
+        # Most of a scan failing its checks: the OCR is not to be trusted anywhere in it
+        # (misreads that happen to agree, zeros where digits were lost, pass no check).
+        poor = len(named) >= POOR_SHARE * max(len(cells), 1)
         out.append(
             Finding(
                 "OCR_CHECK_FAILED",
                 "error",
                 f"OCR识别的数字有{len(failed)}处未通过勾稽校验或缺失，可能识别有误，"
-                "必须对照原件人工核对",
-                sorted({c for f in failed for c in f.cells}),
+                + ("识别质量过低，本报告所有OCR数字都不可信，" if poor else "")
+                + "必须对照原件人工核对",
+                sorted(set(named) | set(cells)) if poor else named,
             )
         )
     return out

@@ -48,9 +48,11 @@ class Report:
 
 
 class NotAReport(Exception):
-    """The document cannot be read as an annual report; `reason` is for the data office."""
+    """The document cannot be read as an annual report; `reason` is for the data office.
+    `images`: the pages as pictures, where OCR may read what the reader could not."""
 
-    def __init__(self, rule: str, reason: str) -> None:
+    def __init__(self, rule: str, reason: str, images: list[bytes] | None = None) -> None:
         super().__init__(reason)
         self.rule = rule
         self.reason = reason
+        self.images = images

@@ -46,6 +46,8 @@ RULES: dict[str, tuple[str, str]] = {
     "SCANNED_DOCUMENT": ("error", "扫描件没有文字层，无法OCR识别"),
     "OCR_DERIVED": ("warning", "数字由OCR从扫描图像识别，需人工核对"),
     "OCR_CHECK_FAILED": ("error", "OCR识别的数字未通过勾稽校验"),
+    "OCR_UNCHECKED": ("warning", "OCR识别的数字没有勾稽关系可以校验（主动公开表），需人工核对"),
+    "OCR_LOW_CONFIDENCE": ("warning", "OCR识别置信度低的数字，需人工核对"),
     "TABLE_LAYOUT": ("warning", "表格没有框线，无法可靠地按列读取"),
     "SOURCE_UNAVAILABLE": ("error", "取不到文件"),
     "PARSER_ERROR": ("error", "解析器内部错误"),

@@ -73,7 +73,7 @@ _THREADS = """
 from concurrent.futures import ThreadPoolExecutor
 from pipelines.read.document import parse_bytes
 from testkit import corpus
-from testkit.bench import scanned
+from testkit.render.scan import scanned
 cases = corpus.CASES[:6]
 docs = [corpus.render(c, "pdf") for c in cases] * 20
 docs.insert(3, scanned(docs[0], dpi=100))  # OCR renders its pages with pdfium too

@@ -30,7 +30,17 @@ def read(data: bytes) -> list[Row]:
         ) from exc
     walker = _Walker()
     walker.walk(document.element.body, document)
+    if not walker.tables and (images := _images(document)):
+        raise NotAReport(
+            "SCANNED_DOCUMENT", "Word文件中的统计表是图片（没有文字表格），需要OCR识别", images
+        )
     return walker.rows
+
+
+def _images(document: Any) -> list[bytes]:
+    """The pictures of the document body, in the order of their parts' names."""
+    parts = [p for p in document.part.package.iter_parts() if p.content_type.startswith("image/")]
+    return [p.blob for p in sorted(parts, key=lambda p: str(p.partname))]
 
 
 class _Walker:

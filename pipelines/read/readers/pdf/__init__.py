@@ -86,12 +86,11 @@ def _check_text_layer(pages: list[layer.Page]) -> None:
     # A character without Unicode counts as printed, whatever code pdfium gives in its place.
     chars = [c for page in pages for c in page.chars if c.unmapped or c.text.strip()]
     if pages and len(chars) < _MIN_CHARS_PER_PAGE * len(pages):
-        raise NotAReport("SCANNED_DOCUMENT", "扫描件（没有文字层），需要OCR识别，暂未读取")
+        raise NotAReport("SCANNED_DOCUMENT", "扫描件（没有文字层），需要OCR识别")
     # A font without a Unicode map: the characters' codes are known, their text is not.
-    if sum(c.unmapped for c in chars) > len(chars) / 2:
+    if sum(c.unmapped for c in chars) > len(chars) / 2:  # read as a scan is: by OCR
         raise NotAReport(
-            "UNREADABLE_DOCUMENT",
-            "PDF的文字层无法解码（字体缺少Unicode映射），读不出文字，需要OCR识别",
+            "SCANNED_DOCUMENT", "PDF的文字层无法解码（字体缺少Unicode映射），需要OCR识别"
         )
 
 
