@@ -9,6 +9,7 @@ whose OCR numbers fail it gets an OCR_CHECK_FAILED error: it never looks clean.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import re
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -35,8 +37,10 @@ MIN_CONFIDENCE = 85
 LOW_CONFIDENCE = " 识别置信度低"
 MAX_SKEW = 3  # degrees a scan may be turned
 MIN_SKEW = 0.2  # degrees below which a page is left as it is
+RUNNING_TEXT = 0.6  # of the page's width: a line of running text, not read by PP-OCR
 POOR_SHARE = 0.25  # of a scan's OCR cells failing its checks: none of its OCR cells trusted
 TIMEOUT_SECONDS = 120  # per page; a clean A4 page takes 3–6 s on one core
+_MIN_ROW = DPI // 12  # px: the least height of a table row (a line of small print)
 _MIN_LINE = DPI // 3  # px: a ruling line is at least 1/3 inch long; a character stroke is less
 _DARK = 160  # grey level below which a pixel is ink
 _RULE_FILL = 0.9  # share of a band's height a column separator covers
@@ -47,18 +51,29 @@ _DIGIT_LOOKALIKES = str.maketrans(
 _NUMBER_LIKE = re.compile(r"^[\dOoDlIi|,.]+$")
 # Specks left where the ruling lines were erased, read as quotes and full stops.
 _SPECKS = "\"'“”‘’。.,，·`"
+_ZEROS = frozenset({"。", "○", "〇", "o", "O"})
 _DASHES = frozenset({"一", "—", "-", "_", "~", "～"})  # chi_sim reads a printed dash as 一
 
 
 @cache
+def engine() -> str | None:
+    """The OCR engine this machine has: "ppocr" (PP-OCRv4 through rapidocr-onnxruntime, its
+    models inside the wheel: nothing is downloaded), else "tesseract" (Debian's, with the
+    simplified-Chinese model), else None. XXGK_OCR names one of them."""
+    wanted = os.environ.get("XXGK_OCR")
+    if wanted in (None, "ppocr") and importlib.util.find_spec("rapidocr_onnxruntime"):
+        return "ppocr"
+    if wanted in (None, "tesseract") and shutil.which("tesseract") is not None:
+        langs = subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30
+        ).stdout.split()
+        if "chi_sim" in langs:
+            return "tesseract"
+    return None
+
+
 def available() -> bool:
-    """tesseract with the simplified-Chinese model is installed."""
-    if shutil.which("tesseract") is None:
-        return False
-    langs = subprocess.run(
-        ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30
-    ).stdout.split()
-    return "chi_sim" in langs
+    return engine() is not None
 
 
 def read(data: bytes) -> list[Row]:
@@ -165,6 +180,62 @@ class Word:
 
 
 def _words(image: Image.Image) -> list[Word]:
+    return _ppocr_words(image) if engine() == "ppocr" else _tesseract_words(image)
+
+
+@cache
+def _ppocr() -> Any:
+    from rapidocr_onnxruntime import RapidOCR
+
+    # One core a page (the reading workers use the others); no angle classifier (it turns
+    # "61" into "19"); small and faint boxes kept (lone 0 and 1 cells); every box kept,
+    # scored (a low score is named OCR_LOW_CONFIDENCE).
+    return RapidOCR(
+        intra_op_num_threads=1,
+        inter_op_num_threads=1,
+        use_cls=False,
+        det_limit_side_len=1600,
+        det_box_thresh=0.3,
+        det_unclip_ratio=2.0,
+        text_score=0.0,
+    )
+
+
+def _ppocr_words(image: Image.Image) -> list[Word]:
+    """PP-OCRv4's text boxes as words, one line each (a box is one line of text). Lines of
+    running text as wide as most of the page are not recognised: they are most of the
+    recognition time, and the tables, title, headings and date are all narrower."""
+    engine = _ppocr()  # rapidocr-onnxruntime 1.4.4's own steps, as its __call__ runs them
+    page = engine.load_img(np.asarray(image.convert("L")))
+    height, width = page.shape[:2]
+    scaled, ratio_h, ratio_w = engine.preprocess(page)
+    record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
+    scaled, record = engine.maybe_add_letterbox(scaled, record)
+    boxes, _ = engine.auto_text_det(scaled)
+    boxes = [b for b in boxes or [] if np.ptp(b[:, 0]) < RUNNING_TEXT * scaled.shape[1]]
+    if not boxes:
+        return []
+    found, _ = engine.text_rec(engine.get_crop_img_list(scaled, boxes), False)
+    corners = engine._get_origin_points(np.array(boxes), record, height, width)
+    words = []
+    for n, (box, (text, score)) in enumerate(zip(corners, found, strict=True)):
+        if text.strip():
+            (left, top), (right, bottom) = box.min(axis=0), box.max(axis=0)
+            words.append(
+                Word(
+                    text.strip(),
+                    int(left),
+                    int(top),
+                    int(right),
+                    int(bottom),
+                    (n, 0, 0),
+                    100 * score,
+                )
+            )
+    return words
+
+
+def _tesseract_words(image: Image.Image) -> list[Word]:
     with tempfile.TemporaryDirectory(prefix="xxgk-ocr-") as tmp:
         path = Path(tmp) / "page.png"
         image.save(path)
@@ -264,7 +335,22 @@ def _tables(dark: np.ndarray) -> list[_Table]:
             tables.append(table)
         table.bottom = y1
         table.bands.append((y0, y1, seps))
+    for table in tables:
+        _run_on_below(dark, table)
     return tables
+
+
+def _run_on_below(dark: np.ndarray, table: _Table) -> None:
+    """A table that runs on over a page break may have no line under its last row on the
+    page (Word prints it so): its vertical rules go on below the last line. Where they do,
+    for more than a row's height, that is a row too."""
+    seps = table.bands[-1][2]
+    y = table.bottom + 5
+    while y < dark.shape[0] and all(dark[y, max(0, x - 3) : x + 4].any() for x in seps):
+        y += 1
+    if y - table.bottom >= _MIN_ROW:
+        table.bands.append((table.bottom, y, seps))
+        table.bottom = y
 
 
 def _join(words: list[Word]) -> str:
@@ -278,7 +364,9 @@ def _join(words: list[Word]) -> str:
 
 
 def _value(text: str) -> str:
-    """A value cell as printed: digits that tesseract read as look-alike letters restored."""
+    """A value cell as printed: digits that OCR read as look-alike letters restored."""
+    if text in _ZEROS and engine() == "ppocr":
+        return "0"  # PP-OCR reads a lone 0 in a cell as a circle; tesseract's are specks
     text = text.strip(_SPECKS) or text
     if text in _DASHES:
         return "—"
