@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,15 @@ import pytest
 from testkit import scale
 
 from support import ROOT
-from support.dagster import RUN_TIMEOUT_S, Server, dagster_dev, launch_and_wait, selector
+from support.dagster import (
+    RUN_TIMEOUT_S,
+    Server,
+    dagster_dev,
+    free_port,
+    launch_and_wait,
+    selector,
+    stop,
+)
 from support.runs import digests, release_run
 
 pytestmark = pytest.mark.slow
@@ -65,19 +72,13 @@ query ($runId: ID!) {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server missing: run `make setup`")
     tmp = tmp_path_factory.mktemp("cluster")
     registry = scale.generate(tmp / "corpus", REPORTS, 2, per_division=4)
-    port = _free_port()
+    port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
     logs = tmp / "logs"
     logs.mkdir()
@@ -136,7 +137,7 @@ def cluster(tmp_path_factory):
             }
     finally:
         for proc in processes:
-            _stop(proc)
+            stop(proc)
 
 
 def _start(command: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -153,18 +154,6 @@ def _wait_ready(proc: subprocess.Popen, log: Path, timeout: float = 120) -> None
         if proc.poll() is not None or time.monotonic() > deadline:
             pytest.fail(f"Celery worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(1)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    import signal
-
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _backfill(server: Server, assets: list[str]) -> dict:

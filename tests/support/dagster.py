@@ -48,7 +48,7 @@ class Server:
         return payload["data"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -80,7 +80,7 @@ def dagster_dev(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Server
         }
         env.pop("XXGK_REGISTRY", None)  # the embedded demo registry
     data_dir = Path(env["XXGK_DATA_DIR"])
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "assets.definitions"]
     cmd += ["-h", "127.0.0.1", "-p", str(port)]
     with log.open("wb") as log_file:
@@ -104,13 +104,18 @@ def dagster_dev(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Server
             time.sleep(1)
         yield srv
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """A process started in its own group, and its children: asked to end, then killed."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 WORKSPACE = """
