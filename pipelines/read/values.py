@@ -26,9 +26,9 @@ UNITS: dict[str, tuple[str, int]] = {
     "份": ("count", 1),
     "%": ("share", 1),
 }
-_UNIT_NAMES = "|".join(sorted(UNITS, key=len, reverse=True))  # 万元 before 元 and 万
+UNIT_NAMES = "|".join(sorted(UNITS, key=len, reverse=True))  # a regex: 万元 before 元 and 万
 _NUMBER = re.compile(
-    rf"^(?P<number>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?) ?(?P<unit>{_UNIT_NAMES})?$"
+    rf"^(?P<number>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?) ?(?P<unit>{UNIT_NAMES})?$"
 )
 # The money unit a header names: 单位：万元, （元）, 采购总金额(万元) …
 _HEADER_MONEY = re.compile(r"(亿元|万元|元)")

@@ -10,48 +10,43 @@ from __future__ import annotations
 import re
 
 from pipelines.read.grid import Cell, Row, clean
-from pipelines.read.values import is_number, is_value
+from pipelines.read.values import UNIT_NAMES, is_number, is_value
 from pipelines.text import decode
 
 _SPACES = re.compile(r"[ \u3000]+")
 # A label with its numbers run on: the digits after the last character that is not one.
-_GLUED = re.compile(
-    r"^(.*[\u4e00-\u9fff)）\]】]) ?(\d[\d,]*(?:\.\d+)?(?:件|个|项|条|次|万元|元|%)?)$"
-)
+_GLUED = re.compile(rf"^(.*[\u4e00-\u9fff)）\]】]) ?(\d[\d,]*(?:\.\d+)?(?:{UNIT_NAMES})?)$")
 
 
 def read(data: bytes) -> list[Row]:
     rows: list[Row] = []
     for number, line in enumerate(decode(data).splitlines(), start=1):
-        parts = _parts(line)
-        if parts is None:
+        split = _parts(line)
+        if split is None:
             continue
+        parts, pasted = split
         location = f"第{number}行"
         cells = [Cell(p, location) for p in _unglued([clean(p) for p in parts])]
         # cells that sit in columns (tabs, |) are rows as they are
-        rows += _one_row_per_label(cells) if _pasted(line) else [cells]
+        rows += _one_row_per_label(cells) if pasted else [cells]
     return rows
 
 
-def _pasted(line: str) -> bool:
-    stripped = line.strip()
-    return "\t" not in line and not (stripped.startswith("|") and stripped.endswith("|"))
-
-
-def _parts(line: str) -> list[str] | None:
-    """The cells of one line (None: a markdown separator row)."""
+def _parts(line: str) -> tuple[list[str], bool] | None:
+    """The cells of one line, and whether they were split by spaces (pasted from a web page);
+    None: a markdown separator row."""
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|"):
         parts = stripped[1:-1].split("|")
-        return None if all(set(p.strip()) <= set("-: ") for p in parts) else parts
+        return None if all(set(p.strip()) <= set("-: ") for p in parts) else (parts, False)
     if "\t" in line:
-        return line.split("\t")
+        return line.split("\t"), False
     words = _SPACES.split(stripped)
     # cells split by spaces: a line with numbers in it; a sentence keeps its spaces
     cleaned = [clean(w) for w in words]
     numbers = sum(is_number(w) or bool(_GLUED.match(w)) for w in cleaned)
     values = numbers + sum(is_value(w) and not is_number(w) for w in cleaned)
-    return words if numbers >= 2 or (numbers and values >= 2) else [line]
+    return (words, True) if numbers >= 2 or (numbers and values >= 2) else ([line], True)
 
 
 def _unglued(parts: list[str]) -> list[str]:
