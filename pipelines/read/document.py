@@ -51,18 +51,18 @@ def parse_bytes(data: bytes) -> tuple[str, Report]:
                 f"文件是{FORMAT_LABELS[fmt]}，不是年度报告的网页、PDF、Word或文本文件",
             )
         raise NotAReport("UNSUPPORTED_FORMAT", f"暂不支持读取{FORMAT_LABELS[fmt]}格式的报告")
-    scanned, refused_reason = False, ""
+    scanned: NotAReport | None = None  # the reader's refusal, where OCR read the pages
     try:
         rows = reader(data)
     except NotAReport as refused:
         if refused.rule != "SCANNED_DOCUMENT":
             raise
-        rows, scanned, refused_reason = _ocr(data, refused), True, refused.reason
+        rows, scanned = _ocr(data, refused), refused
     try:
         report = extract(rows, exact_cells=fmt != "text")
     except NotAReport as e:
         if scanned:
-            what = refused_reason.removesuffix(OCR_NEEDED)
+            what = scanned.reason.removesuffix(OCR_NEEDED)
             raise NotAReport(
                 "SCANNED_DOCUMENT", f"{what}，OCR也未能识别出年度报告的统计表，未读取"
             ) from e

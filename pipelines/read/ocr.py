@@ -31,7 +31,7 @@ from pipelines.read.readers.pdf.layer import LOCK
 from pipelines.read.report import Finding, NotAReport, Report
 
 DPI = 300
-# A cell whose least sure word tesseract scores below this is named OCR_LOW_CONFIDENCE; its
+# A cell whose least sure word the engine scores below this is named OCR_LOW_CONFIDENCE; its
 # location says so (a clerk sees it beside the figure).
 MIN_CONFIDENCE = 85
 LOW_CONFIDENCE = " 识别置信度低"
@@ -172,7 +172,7 @@ class Word:
     right: int
     bottom: int
     line: tuple[int, int, int]  # tesseract's block, paragraph, line
-    confidence: float = 100.0  # tesseract's, 0–100
+    confidence: float = 100.0  # the engine's, 0–100
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -205,18 +205,18 @@ def _ppocr_words(image: Image.Image) -> list[Word]:
     """PP-OCRv4's text boxes as words, one line each (a box is one line of text). Lines of
     running text as wide as most of the page are not recognised: they are most of the
     recognition time, and the tables, title, headings and date are all narrower."""
-    engine = _ppocr()  # rapidocr-onnxruntime 1.4.4's own steps, as its __call__ runs them
-    page = engine.load_img(np.asarray(image.convert("L")))
+    ppocr = _ppocr()  # rapidocr-onnxruntime 1.4.4's own steps, as its __call__ runs them
+    page = ppocr.load_img(np.asarray(image.convert("L")))
     height, width = page.shape[:2]
-    scaled, ratio_h, ratio_w = engine.preprocess(page)
+    scaled, ratio_h, ratio_w = ppocr.preprocess(page)
     record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
-    scaled, record = engine.maybe_add_letterbox(scaled, record)
-    boxes, _ = engine.auto_text_det(scaled)
+    scaled, record = ppocr.maybe_add_letterbox(scaled, record)
+    boxes, _ = ppocr.auto_text_det(scaled)
     boxes = [b for b in boxes or [] if np.ptp(b[:, 0]) < RUNNING_TEXT * scaled.shape[1]]
     if not boxes:
         return []
-    found, _ = engine.text_rec(engine.get_crop_img_list(scaled, boxes), False)
-    corners = engine._get_origin_points(np.array(boxes), record, height, width)
+    found, _ = ppocr.text_rec(ppocr.get_crop_img_list(scaled, boxes), False)
+    corners = ppocr._get_origin_points(np.array(boxes), record, height, width)
     words = []
     for n, (box, (text, score)) in enumerate(zip(corners, found, strict=True)):
         if text.strip():
