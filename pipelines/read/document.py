@@ -90,6 +90,7 @@ def _ocr(data: bytes, refused: NotAReport) -> list[Row]:
     if not ocr.available():
         raise NotAReport(
             "SCANNED_DOCUMENT",
-            f"{refused.reason}；本机未安装tesseract中文识别（make system），未读取",
+            f"{refused.reason}；本机没有OCR引擎（make setup 安装 rapidocr，或 make system 安装"
+            "tesseract中文识别），未读取",
         )
     return ocr.read_images(refused.images) if refused.images else ocr.read(data)

@@ -157,9 +157,7 @@ def test_a_picture_without_tesseract_is_refused_with_the_reason(monkeypatch) -> 
     with pytest.raises(NotAReport) as refused:
         parse_bytes(one_picture(corpus.render(CLEAN, "pdf"), 50))
     assert refused.value.rule == "SCANNED_DOCUMENT"
-    assert refused.value.reason.startswith(
-        "报告是图片（没有文字），需要OCR识别；本机未安装tesseract"
-    )
+    assert refused.value.reason.startswith("报告是图片（没有文字），需要OCR识别；本机没有OCR引擎")
 
 
 @pytest.fixture()
