@@ -16,7 +16,7 @@ from pipelines.read.rules import check_report
 # wrapped labels, the date under the signature; 0.4: PDF tables without ruling lines; 0.5: PDFs
 # read from pdfium's text layer and paths (no pdfminer); 0.6: units inside cells, rows at page
 # breaks with no line under them, section 一's figures against the tables.
-PARSER_VERSION = "0.6.0"
+PARSER_VERSION = "0.7.0"
 
 
 OCR_NEEDED = "，需要OCR识别"  # how a reader's refusal ends where OCR may read the pages

@@ -23,9 +23,10 @@ from pipelines.read.values import (
     fit,
     has_number,
     header_money_unit,
-    is_number,
+    is_value,
     live,
     printed_unit,
+    shown,
     to_decimal,
     value_suffix,
 )
@@ -86,11 +87,20 @@ class _Reading:
         number = to_decimal(cell.text)
         if number is None:
             self._add(
-                "NON_NEGATIVE", "error", f"{cell.location}「{cell.text}」不是数字，记为空值", path
+                "NON_NEGATIVE", "error", f"{cell.location}「{shown(cell.text)}」不是数字，记为空值", path
             )
             return
         number = self._in_unit(path, cell, number, unit, stated)
         if number is None:
+            return
+        if abs(number) >= t.LARGEST_VALUE:
+            self._add(
+                "VALUE_OUT_OF_RANGE",
+                "error",
+                f"{cell.location}「{shown(cell.text)}」超出可发布的范围（绝对值小于10的15次方），"
+                "记为空值，原文保留",
+                path,
+            )
             return
         integral = number == number.to_integral_value()
         if unit is not None:
@@ -99,7 +109,7 @@ class _Reading:
             self._add(
                 "NON_NEGATIVE",
                 "error",
-                f"{cell.location}「{cell.text}」应为整数（件数），记为空值",
+                f"{cell.location}「{shown(cell.text)}」应为整数（件数），记为空值",
                 path,
             )
             return
@@ -113,7 +123,7 @@ class _Reading:
     ) -> Decimal | None:
         """`number` in the column's unit, read with the unit printed in the cell (a count
         column's 件, a money column's 万元); a unit of another kind leaves the cell unread."""
-        where = f"{cell.location}「{cell.text}」"
+        where = f"{cell.location}「{shown(cell.text)}」"
         printed = printed_unit(cell.text)
         if printed is not None and UNITS[printed][0] != ("count" if unit is None else "money"):
             column = "件数" if unit is None else f"金额（{unit}）"
@@ -377,7 +387,7 @@ def _read_proactive(
             if (
                 item is None
                 or not values
-                or not all(_value_like(c) for c in values[: len(item.measures)])
+                or not all(is_value(c.text) for c in values[: len(item.measures)])
             ):
                 continue
             found.add(item.key)
@@ -426,14 +436,10 @@ def _run_together(values: list[Cell], item: t.Item, exact_cells: bool, reading: 
 def _label_only(rows: list[Row], i: int) -> str:
     """The text of a short row without any value cell, else ""."""
     cells = [c for c in live(rows[i]) if c.text]
-    if not cells or any(_value_like(c) for c in cells):
+    if not cells or any(is_value(c.text) for c in cells):
         return ""
     text = _squash("".join(c.text for c in cells))
     return text if len(text) <= 16 else ""
-
-
-def _value_like(cell: Cell) -> bool:
-    return cell.text in BLANK_MARKERS or is_number(cell.text)
 
 
 # ---------------------------------------------------------------- section 三

@@ -29,6 +29,7 @@ RULES: dict[str, tuple[str, str]] = {
     "UNIT_CONVERTED": ("warning", "单元格注明的单位与表头不同，按单元格的单位换算"),
     "UNIT_UNKNOWN": ("warning", "金额未注明单位（元或万元），需人工核对"),
     "UNIT_MISMATCH": ("error", "单元格的单位与本栏不符（如件数栏注明万元），记为空值"),
+    "VALUE_OUT_OF_RANGE": ("error", "数值超出可发布的范围（位数过多），记为空值，原文保留"),
     "DIGITS_SPLIT": ("warning", "连在一起的数字按本行总计唯一拆分，需核对"),
     "DIGITS_RUN_TOGETHER": ("warning", "数字连在一起，无法唯一拆分，本行未采用"),
     "NARRATIVE_MISMATCH": (

@@ -57,6 +57,10 @@ MONEY_UNITS = {"amount_10k_yuan": "万元", "procurement_amount_yuan": "元"}
 # 采购总金额 with no unit: reports fill it in 元 or 万元, so where neither the cell nor the
 # header says which, the amount cannot be decided.
 TEMPLATE_UNITS = {"amount_10k_yuan": "万元"}
+# The largest value (in absolute terms) a cell may publish: more than any body counts or spends,
+# and still exact as int64 and as float64 (< 2**53), the published columns' types. A longer number
+# (a typo, a run of digits, a hostile file) is withheld with a finding, never an exception.
+LARGEST_VALUE = 10**15
 # Measures that may be negative; every other measure is non-negative.
 SIGNED_MEASURES = frozenset({"change"})
 

@@ -30,6 +30,10 @@ UNIT_NAMES = "|".join(sorted(UNITS, key=len, reverse=True))  # a regex: 万元 b
 _NUMBER = re.compile(
     rf"^(?P<number>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?) ?(?P<unit>{UNIT_NAMES})?$"
 )
+# A number in scientific notation (1e30): no report prints one, but a spreadsheet export can.
+# It stands where a value stands, so it is read as a cell (and named as not a number), never
+# taken for a label and lost with its row.
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 # The money unit a header names: 单位：万元, （元）, 采购总金额(万元) …
 _HEADER_MONEY = re.compile(r"(亿元|万元|元)")
 
@@ -40,7 +44,7 @@ def is_number(text: str) -> bool:
 
 def is_value(text: str) -> bool:
     """A cell that holds a value or a blank, as opposed to a label."""
-    return text in BLANK_MARKERS or is_number(text)
+    return text in BLANK_MARKERS or is_number(text) or bool(_SCIENTIFIC.match(text))
 
 
 def to_decimal(text: str) -> Decimal | None:
@@ -52,6 +56,11 @@ def to_decimal(text: str) -> Decimal | None:
         return Decimal(match["number"].replace(",", ""))
     except InvalidOperation:
         return None
+
+
+def shown(text: str, width: int = 24) -> str:
+    """A printed cell as a message quotes it: a text of hundreds of digits is cut, its length said."""
+    return text if len(text) <= width else f"{text[:width]}…（共{len(text)}个字符）"
 
 
 def printed_unit(text: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,34 @@ def test_report_without_section_three_is_partial_with_a_finding():
     assert "SECTION_MISSING" in rules
     assert all(v is None for cells in report.applications.values() for v in cells.values())
     assert report.proactive["administrative_licensing"]["decisions"] == 8  # the rest is kept
+
+
+LICENSING = "行政许可\t8"
+
+
+@pytest.mark.parametrize(
+    ("printed", "rule"),
+    [
+        ("9" * 20, "VALUE_OUT_OF_RANGE"),  # ≥ 2**63: would not fit the published int64 column
+        ("1" + "0" * 400 + ".5", "VALUE_OUT_OF_RANGE"),  # would be rounded to 10**400
+        ("1" + "0" * 5000, "VALUE_OUT_OF_RANGE"),  # past Python's 4,300-digit int-to-text limit
+        ("1e30", "NON_NEGATIVE"),  # not a number: its row must not be lost as a label
+    ],
+)
+def test_a_number_no_column_can_hold_is_a_finding_on_its_cell(tmp_path, printed, rule):
+    text = SEED.read_text(encoding="utf-8")
+    assert LICENSING in text
+    path = tmp_path / "report.txt"
+    path.write_text(text.replace(LICENSING, f"行政许可\t{printed}", 1), encoding="utf-8")
+    result = run_parse(path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    parsed = json.loads(result.stdout)
+    cell = "proactive.administrative_licensing.decisions"
+    assert parsed["proactive"]["administrative_licensing"]["decisions"] is None  # withheld
+    named = [f for f in parsed["findings"] if cell in f["cells"]]
+    assert [f["rule"] for f in named] == [rule]
+    assert named[0]["severity"] == "error" and printed[:20] in named[0]["message"]
+    assert len(named[0]["message"]) < 200  # a clerk reads the message: the digits are cut
+    _, report = parse_bytes(path.read_bytes())
+    assert report.printed[cell] == printed  # the printed text is kept
+    assert report.proactive["administrative_penalty"]["decisions"] == 0  # the rest is read
