@@ -171,17 +171,23 @@ def _fail(message: str, code: int) -> int:
 
 
 def _parse(file: Path, *, as_json: bool) -> int:
-    from pipelines.read.document import parse_bytes
+    from pipelines.read import limits
+    from pipelines.read.document import parse_bounded
+    from pipelines.read.limits import ReaderError
     from pipelines.read.report import NotAReport
 
+    cap = limits.current().max_mb * limits.MB
     try:
-        data = file.read_bytes()
+        with file.open("rb") as f:
+            data = f.read(cap + 1)  # not a byte more than can be read (a 1.5 GB file, /dev/zero)
     except OSError as e:
         return _fail(f"无法读取文件 {file}：{e.strerror or e}", EXIT_FAILED)
     try:
-        fmt, report = parse_bytes(data)
+        fmt, report = parse_bounded(data)
     except NotAReport as e:
         return _fail(f"{file}: {e.reason} [{e.rule}]", EXIT_NOT_A_REPORT)
+    except ReaderError as e:
+        return _fail(f"{file}: 解析器内部错误（{e}），请把该文件报告给开发者", EXIT_FAILED)
     if as_json:
         print(json.dumps(report.to_contract(), ensure_ascii=False, indent=1))
         return 0

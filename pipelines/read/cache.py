@@ -10,7 +10,7 @@ from typing import Any
 
 from pipelines.datadir import atomic_write
 from pipelines.files import sniff
-from pipelines.read.document import PARSER_VERSION, parse_bytes
+from pipelines.read.document import PARSER_VERSION, parse_bounded
 from pipelines.read.report import Finding, NotAReport, Report
 
 
@@ -26,7 +26,7 @@ class Outcome:
 
 def parse_document(digest: str, data: bytes) -> Outcome:
     try:
-        fmt, report = parse_bytes(data)
+        fmt, report = parse_bounded(data)
     except NotAReport as e:
         return Outcome(digest, sniff(data), PARSER_VERSION, None, e.rule, e.reason)
     except Exception as e:  # a reader bug on odd input must not stop the other documents

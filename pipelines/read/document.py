@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.files import FORMAT_LABELS, sniff
-from pipelines.read import ocr
+from pipelines.read import limits, ocr
 from pipelines.read.extract import extract
 from pipelines.read.grid import Row
 from pipelines.read.readers import doc, docx, html, pdf, text
@@ -36,6 +36,14 @@ READERS = {
     "doc": doc.read,
     "image": _picture,
 }
+
+
+def parse_bounded(data: bytes) -> tuple[str, Report]:
+    """`parse_bytes` within the limits on one document (size, wall clock, memory: see
+    `pipelines.read.limits`); over a limit, NotAReport names it."""
+    bounds = limits.current()
+    limits.check_size(data, bounds)
+    return limits.bounded(lambda: parse_bytes(data), bounds)
 
 
 def parse_bytes(data: bytes) -> tuple[str, Report]:

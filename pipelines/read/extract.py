@@ -87,7 +87,10 @@ class _Reading:
         number = to_decimal(cell.text)
         if number is None:
             self._add(
-                "NON_NEGATIVE", "error", f"{cell.location}「{shown(cell.text)}」不是数字，记为空值", path
+                "NON_NEGATIVE",
+                "error",
+                f"{cell.location}「{shown(cell.text)}」不是数字，记为空值",
+                path,
             )
             return
         number = self._in_unit(path, cell, number, unit, stated)

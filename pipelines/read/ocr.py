@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from pipelines.read import limits
 from pipelines.read.grid import Cell, Row, clean
-from pipelines.read.readers.pdf.layer import LOCK
+from pipelines.read.readers.pdf import layer
 from pipelines.read.report import Finding, NotAReport, Report
 
 DPI = 300
@@ -84,6 +85,7 @@ def read(data: bytes) -> list[Row]:
 def read_images(images: list[bytes]) -> list[Row]:
     """Reports published as pictures (an image file, the images of a Word file), one page
     each, scaled up to the width of an A4 page at DPI where they are smaller."""
+    limits.check_pages(len(images), limits.current())
     return read_pages(_grey(image) for image in images)
 
 
@@ -91,6 +93,10 @@ def check_picture(data: bytes) -> Image.Image:
     """The picture, or UNREADABLE_DOCUMENT where it is damaged."""
     try:
         image = Image.open(io.BytesIO(data))
+    except Exception as exc:  # a damaged picture: a reason, not a trace
+        raise NotAReport("UNREADABLE_DOCUMENT", "图片文件已损坏或格式不支持，无法识别") from exc
+    limits.check_pixels(image.width, image.height, 1, limits.current())  # before decoding it
+    try:
         image.load()
     except Exception as exc:  # a damaged picture: a reason, not a trace
         raise NotAReport("UNREADABLE_DOCUMENT", "图片文件已损坏或格式不支持，无法识别") from exc
@@ -147,20 +153,24 @@ def _pages(data: bytes) -> Iterator[np.ndarray]:
     """Each page as a grey image; pdfium used only under its lock, one page at a time."""
     import pypdfium2 as pdfium
 
-    with LOCK:
+    bounds = limits.current()
+    with layer.LOCK:
         pdf = pdfium.PdfDocument(data)
         count = len(pdf)
     try:
+        limits.check_pages(count, bounds)
         for index in range(count):
-            with LOCK:
+            with layer.LOCK:
                 page = pdf[index]
+                width, height = page.get_size()  # points
+                limits.check_pixels(width * DPI / 72, height * DPI / 72, index + 1, bounds)
                 bitmap = page.render(scale=DPI / 72, grayscale=True)
                 grey = np.array(bitmap.to_pil().convert("L"))  # a copy: the bitmap is freed
                 bitmap.close()
                 page.close()
             yield grey
     finally:
-        with LOCK:
+        with layer.LOCK:
             pdf.close()
 
 
@@ -183,8 +193,14 @@ def _words(image: Image.Image) -> list[Word]:
     return _ppocr_words(image) if engine() == "ppocr" else _tesseract_words(image)
 
 
-@cache
 def _ppocr() -> Any:
+    """The engine of this process: one made before a fork would be left with its thread pool in
+    the parent (documents are read in forked children, pipelines.read.limits)."""
+    return _ppocr_of(os.getpid())
+
+
+@cache
+def _ppocr_of(pid: int) -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
     # One core a page (the reading workers use the others); no angle classifier (it turns

@@ -50,6 +50,7 @@ RULES: dict[str, tuple[str, str]] = {
     "OCR_UNCHECKED": ("warning", "OCR识别的数字没有勾稽关系可以校验（主动公开表），需人工核对"),
     "OCR_LOW_CONFIDENCE": ("warning", "OCR识别置信度低的数字，需人工核对"),
     "TABLE_LAYOUT": ("warning", "表格没有框线，无法可靠地按列读取"),
+    "LIMIT_EXCEEDED": ("error", "文件超出处理上限（大小、页数、表格规模、用时或内存），未读取"),
     "SOURCE_UNAVAILABLE": ("error", "取不到文件"),
     "PARSER_ERROR": ("error", "解析器内部错误"),
 }

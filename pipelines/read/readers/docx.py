@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from pipelines.read import limits
 from pipelines.read.grid import Cell, Row, clean
 from pipelines.read.report import NotAReport
 
@@ -21,6 +22,7 @@ _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtCon
 
 
 def read(data: bytes) -> list[Row]:
+    limits.check_unzipped(data, "Word文件", limits.current())
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # a damaged zip or XML part: a reason for the clerk, not a trace
@@ -82,6 +84,7 @@ class _Walker:
 def _table_rows(table: Table, number: int) -> list[Row]:
     origins: dict[Any, Cell] = {}  # w:tc element -> the cell where it first appeared
     rows: list[Row] = []
+    bounds, count = limits.current(), 0
     for r, row in enumerate(table.rows, start=1):
         # Word lets a row start after the first grid column.
         cells: Row = [
@@ -95,5 +98,7 @@ def _table_rows(table: Table, number: int) -> list[Row]:
                 cells.append(first)
             else:
                 cells.append(Cell(first.text, first.location, spanned=True))
+        count += len(cells)
+        limits.check_cells(count, f"Word文件第{number}个表格", bounds)
         rows.append(cells)
     return rows

@@ -8,6 +8,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from pipelines.read import limits
 from pipelines.read.grid import Cell, Row, clean
 from pipelines.text import decode
 
@@ -65,7 +66,12 @@ def read(data: bytes) -> list[Row]:
     text = _XML_DECLARATION.sub("", decode(data))
     if not text.strip():
         return []
-    root = lxml.html.document_fromstring(text)
+    # huge_tree: libxml2 otherwise drops, without a word, everything nested deeper than 256
+    # elements (pages built by editors nest that deep); past 2,048 it is refused, not dropped.
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    root = lxml.html.document_fromstring(text, parser=parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise limits.refuse("网页的标签嵌套超过2048层", "嵌套2048层")
     rows: list[Row] = []
     title = root.findtext(".//title")
     if title and clean(title):
@@ -94,26 +100,40 @@ class _Walker:
             self.paragraphs += 1
             self.rows.append([Cell(text, f"第{self.paragraphs}段")])
 
-    def walk(self, element: etree._Element) -> None:
+    def walk(self, root: etree._Element) -> None:
+        """Depth first, in document order, with a stack of its own (a page nested 2,000 deep
+        would pass Python's recursion limit)."""
+        stack: list[tuple[str, etree._Element]] = [("start", root)]
+        while stack:
+            step, element = stack.pop()
+            if step == "start":
+                stack += reversed(self._start(element))
+            elif step == "tail":
+                self.buffer.append(element.tail)
+            elif element.tag.lower() in _BLOCK or element.tag.lower() in ("td", "th"):
+                self.flush()  # the end of a block
+
+    def _start(self, element: etree._Element) -> list[tuple[str, etree._Element]]:
+        """What follows the start of `element`, in document order: its children, each with
+        the text after it, then its end."""
         if not isinstance(element.tag, str) or element.tag in _SKIP:
-            return
+            return []
         tag = element.tag.lower()
         if tag == "table" and not _has_nested_table(element):
             self.flush()
             self.tables += 1
             self.rows.extend(_table_rows(element, self.tables))
-            return
-        block = tag in _BLOCK
-        if block:
+            return []
+        if tag in _BLOCK:
             self.flush()
         if element.text:
             self.buffer.append(element.text)
+        steps = []
         for child in element:
-            self.walk(child)
+            steps.append(("start", child))
             if child.tail:
-                self.buffer.append(child.tail)
-        if block or tag in ("td", "th"):
-            self.flush()
+                steps.append(("tail", child))
+        return [*steps, ("end", element)]
 
 
 def _has_nested_table(table: etree._Element) -> bool:
@@ -135,8 +155,11 @@ def _cell_text(cell: etree._Element) -> str:
 
 
 def _table_rows(table: etree._Element, number: int) -> list[Row]:
-    """Expand rowspan/colspan into a dense grid; copies are marked `spanned`."""
+    """Expand rowspan/colspan into a dense grid; copies are marked `spanned`. Linear in the
+    cells filled, which are capped (a 41 KB page of rowspan=200 colspan=200 asks for 40 M)."""
+    bounds = limits.current()
     grid: dict[tuple[int, int], Cell] = {}
+    widths: dict[int, int] = {}
     trs = [tr for tr in table.iter("tr")]
     for r, tr in enumerate(trs):
         c = 0
@@ -145,28 +168,29 @@ def _table_rows(table: etree._Element, number: int) -> list[Row]:
                 continue
             while (r, c) in grid:
                 c += 1
-            rowspan = _span(td.get("rowspan"))
-            colspan = _span(td.get("colspan"))
+            rowspan = _span(td.get("rowspan"), bounds.max_span)
+            colspan = _span(td.get("colspan"), bounds.max_span)
+            limits.check_cells(len(grid) + rowspan * colspan, f"网页第{number}个表格", bounds)
             text = _cell_text(td)
             location = f"表{number} 第{r + 1}行 第{c + 1}列"
             for dr in range(rowspan):
+                widths[r + dr] = max(widths.get(r + dr, 0), c + colspan)
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = Cell(text, location, spanned=bool(dr or dc))
             c += colspan
     rows: list[Row] = []
     for r in range(len(trs)):
-        width = max((cc for rr, cc in grid if rr == r), default=-1) + 1
         cells = [
             grid.get((r, cc), Cell("", f"表{number} 第{r + 1}行 第{cc + 1}列"))
-            for cc in range(width)
+            for cc in range(widths.get(r, 0))
         ]
         if cells:
             rows.append(cells)
     return rows
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, largest: int) -> int:
     try:
-        return max(1, min(int(value or 1), 200))  # a bound: broken markup says rowspan=99999
+        return max(1, min(int(value or 1), largest))  # broken markup says rowspan=99999
     except ValueError:
         return 1

@@ -11,6 +11,7 @@ centres by which characters are placed in table cells.
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,16 @@ Point = tuple[float, float]
 # asked whether attachments were reports). Every use of pdfium holds this lock: PDFs are read
 # in parallel by processes, never by threads.
 LOCK = threading.RLock()
+
+
+def _fresh_lock() -> None:
+    # A document is read in a forked child (pipelines.read.limits): a lock another thread held
+    # at the fork would never be released there.
+    global LOCK
+    LOCK = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
 
 # pdfminer measures the 14 standard fonts (and their Windows names) by Adobe's metrics, not by
 # the PDF or the font pdfium puts in their place: their descents, per point of font size.
