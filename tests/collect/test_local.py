@@ -5,9 +5,6 @@ entry's reason in Chinese; the other entries are collected and published."""
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,33 +12,12 @@ import pytest
 from pipelines.collect import archive, local
 from pipelines.files import MAX_DOCUMENT_BYTES
 
+from support.files import fifo_released_after
 from support.portal import report_html
 from support.runs import release_run
 
 HEADER = "body_id,name,region_name,region_code,level,parent_id,year,source,synthetic\n"
 SECRET = b"XXGK_TEST_SECRET=do-not-archive"
-BLOCK_BOUND = 120  # seconds: a read blocked on a FIFO is released after this, and fails
-
-
-@contextmanager
-def fifo_released_after(fifo: Path, seconds: float = BLOCK_BOUND) -> Iterator[list[bool]]:
-    """Bounds a read of `fifo`: if one still waits after `seconds`, a writer opens and closes
-    it (the reader gets end-of-file) and the yielded flag says it had to."""
-    fired: list[bool] = []
-
-    def release() -> None:
-        try:
-            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-            fired.append(True)
-        except OSError:  # nobody is reading it
-            pass
-
-    timer = threading.Timer(seconds, release)
-    timer.start()
-    try:
-        yield fired
-    finally:
-        timer.cancel()
 
 
 def make_hostile(folder: Path) -> dict[str, str]:
