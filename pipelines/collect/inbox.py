@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from pipelines.collect import archive, local
 from pipelines.collect.discovery import report_year
@@ -64,14 +65,19 @@ def _escaped(raw: bytes) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def dropped(inbox_dir: Path) -> dict[str, Path]:
+class Dropped(NamedTuple):
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def dropped(inbox_dir: Path) -> dict[str, Dropped]:
     """Every file of the inbox by its shown name (`shown_name`). Symlinks are listed, not
     followed: a symlinked folder is not walked (reading refuses what points out of the inbox)."""
     if not inbox_dir.is_dir():
         return {}
     found: list[tuple[str, bool, bytes, Path]] = []
     for folder, dirs, files in os.walk(inbox_dir):
-        dirs.sort()
         linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
         for name in files + linked:
             if name.startswith(_IGNORED_PREFIXES) or name.lower().endswith(_IGNORED_SUFFIXES):
@@ -80,24 +86,22 @@ def dropped(inbox_dir: Path) -> dict[str, Path]:
             raw = os.fsencode(path.relative_to(inbox_dir))
             shown = shown_name(raw)
             found.append((shown, shown != _escaped(raw), raw, path))
-    out: dict[str, Path] = {}
+    out: dict[str, Dropped] = {}
     # UTF-8 names first: a GBK name shown like one of them is shown with its bytes escaped
     for shown, _, raw, path in sorted(found):
-        out[shown if shown not in out else _escaped(raw)] = path
+        try:
+            st = os.stat(path) if os.path.exists(path) else os.lstat(path)  # a broken link: itself
+        except OSError:  # removed meanwhile
+            continue
+        out[shown if shown not in out else _escaped(raw)] = Dropped(
+            path, st.st_size, st.st_mtime_ns
+        )
     return out
 
 
 def listing(inbox_dir: Path) -> dict[str, tuple[int, int]]:
     """Every file of the inbox with (size, mtime in ns): what the sensor compares."""
-    return {name: _stat(path) for name, path in dropped(inbox_dir).items()}
-
-
-def _stat(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except OSError:  # a broken symlink, a loop: the link itself
-        st = path.lstat()
-    return st.st_size, st.st_mtime_ns
+    return {name: (d.size, d.mtime_ns) for name, d in dropped(inbox_dir).items()}
 
 
 def match_body(text: str, entries: list[Entry]) -> list[str]:
@@ -174,8 +178,7 @@ def scan(
         json.loads(seen_path.read_text(encoding="utf-8")) if seen_path.exists() else {}
     )
     files: list[InboxFile] = []
-    for name, path in dropped(inbox_dir).items():
-        size, mtime_ns = _stat(path)
+    for name, (path, size, mtime_ns) in dropped(inbox_dir).items():
         received = datetime.fromtimestamp(mtime_ns / 1e9, UTC).isoformat(timespec="seconds")
         try:
             data = local.read(path, (inbox_dir,))
