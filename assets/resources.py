@@ -19,7 +19,8 @@ _POLICY = Policy()
 
 
 class XxgkPaths(dg.ConfigurableResource):
-    """Paths of one deployment. Defaults come from XXGK_DATA_DIR and XXGK_REGISTRY."""
+    """Paths of one deployment. Defaults come from XXGK_DATA_DIR, XXGK_REGISTRY and
+    XXGK_LOCAL_DIRS."""
 
     data_dir: str
     registry: str
@@ -40,6 +41,10 @@ class XxgkPaths(dg.ConfigurableResource):
     # Run as if today were this date (YYYY-MM-DD): which years are due, the coverage ledger.
     # Empty: today. For re-running a past day and for tests.
     as_of: str = ""
+    # Folders besides the registry's own that a registry `source` path may point into: absolute
+    # paths, separated by ":" (as in PATH). A path resolving anywhere else (`../`, an absolute
+    # path, a symlink) is refused, and the entry's reason says so.
+    local_dirs: str = ""
 
     def settings(self) -> Settings:
         return Settings(
@@ -57,6 +62,7 @@ class XxgkPaths(dg.ConfigurableResource):
             ),
             as_of=date.fromisoformat(self.as_of) if self.as_of else None,
             read_workers=self.read_workers,
+            local_dirs=tuple(Path(d) for d in self.local_dirs.split(os.pathsep) if d),
         )
 
     @property
@@ -69,4 +75,5 @@ def default_paths() -> XxgkPaths:
         data_dir=str(datadir.data_dir()),
         registry=str(datadir.registry_path()),
         read_workers=int(os.environ.get("XXGK_READ_WORKERS", "0")),
+        local_dirs=os.environ.get("XXGK_LOCAL_DIRS", ""),
     )

@@ -40,7 +40,8 @@ from warehouse.validate import Violation, check_database, check_files
 @dataclass(frozen=True)
 class Settings:
     """One deployment: its data directory, its registry, how politely to fetch, how many
-    processes read documents (0: every core), and the day it runs as (None: today)."""
+    processes read documents (0: every core), the day it runs as (None: today), and the folders
+    besides the registry's that its local sources may be read from."""
 
     data: DataDir
     registry: Path
@@ -48,6 +49,7 @@ class Settings:
     fetch: Policy = field(default_factory=Policy)
     as_of: date | None = None
     read_workers: int = 0
+    local_dirs: tuple[Path, ...] = ()
 
     def today(self) -> date:
         return self.as_of or date.today()
@@ -191,6 +193,7 @@ def collect(
         inbox_files(s),
         fingerprints(s, keys),
         base_dir=facts.base_dir,
+        local_dirs=s.local_dirs,
         policy=s.fetch,
         today=s.today(),
         is_report=lambda digest: reads_as_report(s, digest),

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipelines.collect import archive, discovery
+from pipelines.collect import archive, discovery, local
 from pipelines.collect.fetch import Fetched, Fetcher, FetchError
-from pipelines.files import MAX_DOCUMENT_BYTES, MB
 from pipelines.registry.model import NO_SOURCE, Entry
 
 MAX_LISTING_PAGES = 5  # a listing paginated further back than this is old history
@@ -51,25 +50,30 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def read_file(source: str, base_dir: Path) -> bytes:
-    """A local file named in the registry, relative to the registry's folder.
+def read_file(source: str, roots: tuple[Path, ...]) -> bytes:
+    """A local file named in the registry, relative to the registry's folder (`roots[0]`); read
+    only inside `roots`: that folder and those the data office configures (`local_dirs`).
 
     Reasons name the file as the registry does, not by its path on this server: they are
     published, and a release must not depend on where the data office keeps its files.
     """
-    path = Path(source)
-    path = path if path.is_absolute() else base_dir / path
-    if not path.is_file():
-        raise SourceError(f"找不到文件：{source}（登记表所在目录下）")
-    if path.stat().st_size > MAX_DOCUMENT_BYTES:
-        raise SourceError(f"文件过大（超过{MAX_DOCUMENT_BYTES // MB}MB）：{source}")
-    return path.read_bytes()
+    try:
+        return local.read(roots[0] / source, roots)
+    except local.NotFound:
+        raise SourceError(f"找不到文件：{source}（登记表所在目录下）") from None
+    except local.Outside:
+        raise SourceError(
+            f"不在登记表所在目录（及设置 local_dirs 中的目录）内，不予读取"
+            f" outside the registry's folder：{source}"
+        ) from None
+    except local.Refused as e:
+        raise SourceError(f"{e}：{source}") from None
 
 
-def collect(entry: Entry, base_dir: Path, archive_root: Path) -> Document:
+def collect(entry: Entry, roots: tuple[Path, ...], archive_root: Path) -> Document:
     """One registry entry with a local file into the archive; failures become a reason."""
     try:
-        data = read_file(entry.source, base_dir)
+        data = read_file(entry.source, roots)
     except SourceError as e:
         return Document(entry.body_id, entry.year, entry.source, None, None, str(e), "registry")
     digest = archive.store(archive_root, data)
@@ -110,7 +114,7 @@ class Collector:
     """Collects many entries; `is_report(sha256)` tells whether an archived document reads as
     an annual report (the parse cache answers, so nothing is parsed twice)."""
 
-    base_dir: Path
+    base_dir: Path  # the registry's folder: its local sources are relative to it
     archive_root: Path
     fetcher: Fetcher
     is_report: Callable[[str], bool]
@@ -119,6 +123,8 @@ class Collector:
     listings: dict[str, Listing] = field(default_factory=dict)
     # every registered body's names: a link naming another body is never taken for this one
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # folders besides the registry's that local sources may be read from (`local_dirs`)
+    local_dirs: tuple[Path, ...] = ()
 
     def collect_all(self, entries: list[Entry], today: date) -> list[Document]:
         names = self.names or {e.body_id: e.names for e in entries}
@@ -140,7 +146,7 @@ class Collector:
             return Document(*key, f"收件箱：{item.file}", item.sha256, item.bytes, found_by="inbox")
         context = {"body_id": entry.body_id, "year": entry.year}
         if entry.source and not is_url(entry.source):
-            return collect(entry, self.base_dir, self.archive_root)
+            return collect(entry, (self.base_dir, *self.local_dirs), self.archive_root)
         if entry.source:
             return self._from_url(entry, entry.source, "registry", context)
         if not entry.listing_url:

@@ -10,13 +10,15 @@ cannot be matched stays in the folder with the reason, shown in the UI.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
-from pipelines.collect import archive
+from pipelines.collect import archive, local
 from pipelines.collect.discovery import report_year
 from pipelines.datadir import atomic_write
 from pipelines.registry.model import Entry
@@ -29,8 +31,8 @@ _IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
 
 @dataclass(frozen=True)
 class InboxFile:
-    file: str  # path relative to the inbox folder
-    sha256: str
+    file: str  # path relative to the inbox folder, as shown (`shown_name`)
+    sha256: str | None  # None: the file could not be read (the reason says why)
     bytes: int
     received_at: str  # when it was dropped (file time, UTC)
     body_id: str | None = None
@@ -43,20 +45,63 @@ class InboxFile:
         return self.reason is None
 
 
-def listing(inbox_dir: Path) -> dict[str, tuple[int, int]]:
-    """Every file of the inbox with (size, mtime in ns): what the sensor compares."""
+def shown_name(relative: bytes) -> str:
+    """A file's path as a clerk can read it, and as it can be written anywhere (UTF-8): a name
+    that is not UTF-8 (a Windows zip unpacked here: GBK bytes) is decoded as GBK, or else
+    shown with its bytes escaped (\\xff)."""
+    return "/".join(_shown(part) for part in relative.split(b"/"))
+
+
+def _shown(raw: bytes) -> str:
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return _escaped(raw)
+
+
+def _escaped(raw: bytes) -> str:
+    return raw.decode("utf-8", "backslashreplace")
+
+
+class Dropped(NamedTuple):
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def dropped(inbox_dir: Path) -> dict[str, Dropped]:
+    """Every file of the inbox by its shown name (`shown_name`). Symlinks are listed, not
+    followed: a symlinked folder is not walked (reading refuses what points out of the inbox)."""
     if not inbox_dir.is_dir():
         return {}
-    out = {}
-    for path in sorted(inbox_dir.rglob("*")):
-        name = path.name
-        if not path.is_file() or name.startswith(_IGNORED_PREFIXES):
+    found: list[tuple[str, bool, bytes, Path]] = []
+    for folder, dirs, files in os.walk(inbox_dir):
+        linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        for name in files + linked:
+            if name.startswith(_IGNORED_PREFIXES) or name.lower().endswith(_IGNORED_SUFFIXES):
+                continue
+            path = Path(folder, name)
+            raw = os.fsencode(path.relative_to(inbox_dir))
+            shown = shown_name(raw)
+            found.append((shown, shown != _escaped(raw), raw, path))
+    out: dict[str, Dropped] = {}
+    # UTF-8 names first: a GBK name shown like one of them is shown with its bytes escaped
+    for shown, _, raw, path in sorted(found):
+        try:
+            st = os.stat(path) if os.path.exists(path) else os.lstat(path)  # a broken link: itself
+        except OSError:  # removed meanwhile
             continue
-        if name.lower().endswith(_IGNORED_SUFFIXES):
-            continue
-        stat = path.stat()
-        out[path.relative_to(inbox_dir).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+        out[shown if shown not in out else _escaped(raw)] = Dropped(
+            path, st.st_size, st.st_mtime_ns
+        )
     return out
+
+
+def listing(inbox_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the inbox with (size, mtime in ns): what the sensor compares."""
+    return {name: (d.size, d.mtime_ns) for name, d in dropped(inbox_dir).items()}
 
 
 def match_body(text: str, entries: list[Entry]) -> list[str]:
@@ -133,10 +178,14 @@ def scan(
         json.loads(seen_path.read_text(encoding="utf-8")) if seen_path.exists() else {}
     )
     files: list[InboxFile] = []
-    for name, (size, mtime_ns) in listing(inbox_dir).items():
-        data = (inbox_dir / name).read_bytes()
-        digest = archive.store(archive_root, data)
+    for name, (path, size, mtime_ns) in dropped(inbox_dir).items():
         received = datetime.fromtimestamp(mtime_ns / 1e9, UTC).isoformat(timespec="seconds")
+        try:
+            data = local.read(path, (inbox_dir,))
+        except local.Refused as e:  # this file is reported, the others go on
+            files.append(InboxFile(name, None, size, received, reason=_refusal(e)))
+            continue
+        digest = archive.store(archive_root, data)
         if seen.get(name) != digest:
             archive.record(
                 archive_root,
@@ -144,15 +193,21 @@ def scan(
                     "event": "inbox",
                     "sha256": digest,
                     "source": f"inbox/{name}",
-                    "bytes": size,
+                    "bytes": len(data),
                     "collected_at": received,
                 },
             )
             seen[name] = digest
         body, year, by, reason = match(name, title_of(digest), entries)
-        files.append(InboxFile(name, digest, size, received, body, year, by, reason))
+        files.append(InboxFile(name, digest, len(data), received, body, year, by, reason))
     atomic_write(seen_path, json.dumps(seen, ensure_ascii=False, sort_keys=True))
     return _latest_wins(files)
+
+
+def _refusal(e: local.Refused) -> str:
+    if isinstance(e, local.Outside):
+        return "是指向收件箱之外的链接，不予读取（请把文件本身放入收件箱）a link out of the inbox"
+    return str(e)
 
 
 def _latest_wins(files: list[InboxFile]) -> list[InboxFile]:

@@ -96,6 +96,7 @@ def collect(
     prints: dict[str, str | None],
     *,
     base_dir: Path,
+    local_dirs: tuple[Path, ...] = (),
     policy: Policy,
     today: date,
     is_report: Callable[[str], bool],
@@ -108,7 +109,8 @@ def collect(
     body's names, read only when an entry is looked for on a listing page. `only_body` collects
     that body's entries alone (the others keep their last documents); `refetch` downloads again
     even where a portal says a document is unchanged. `prints` are the partitions'
-    fingerprints (`fingerprint`; None: found online)."""
+    fingerprints (`fingerprint`; None: found online). Local sources are read inside `base_dir`
+    (the registry's folder) and `local_dirs` only."""
     inbox = matched(inbox_files)
     by_key: dict[str, list[Entry]] = {}
     for e in entries:
@@ -122,6 +124,7 @@ def collect(
     ]
     collector = Collector(
         base_dir=base_dir,
+        local_dirs=local_dirs,
         archive_root=data.archive,
         fetcher=Fetcher(data.archive, data.fetch_state, policy),
         is_report=is_report,

@@ -13,9 +13,11 @@ from assets.automation import inbox_sensor
 from assets.resources import XxgkPaths
 from pipelines import run
 from pipelines.collect import archive, inbox
+from pipelines.files import MAX_DOCUMENT_BYTES
 from pipelines.registry import load as registry
 from pipelines.registry.model import Registry
 
+from support.files import fifo_released_after
 from support.portal import report_html
 from support.runs import release_run
 
@@ -135,3 +137,70 @@ def test_inbox_document_goes_through_the_whole_graph(setup):
     assert coverage["jy"]["status"] == "missing"
     checks = {name: e.passed for name, e in result.checks().items()}
     assert checks["inbox_files_matched"] and not checks["every_report_found"]
+
+
+def evaluate_sensor(paths: XxgkPaths, cursor: str | None = None) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        instance=dg.DagsterInstance.ephemeral(), cursor=cursor, resources={"paths": paths}
+    )
+    return inbox_sensor(context)
+
+
+def test_file_names_in_gbk_are_shown_in_chinese_matched_and_published(setup):
+    paths, _ = setup
+    inbox_dir = os.fsencode(paths.data.inbox)
+    # a Windows zip unpacked on Linux: the names are GBK bytes, not UTF-8
+    by_name = "永安市教育局2023年年报.txt"
+    with open(os.path.join(inbox_dir, by_name.encode("gbk")), "wb") as f:
+        f.write("（扫描件，无文字）".encode())
+    with open(os.path.join(inbox_dir, "来件.html".encode("gbk")), "wb") as f:
+        f.write(report_html("永安市财政局", 2023))
+    with open(os.path.join(inbox_dir, b"\xff\xfe-2023.txt"), "wb") as f:  # not GBK either
+        f.write(b"hello")
+    sensed = evaluate_sensor(paths)
+    assert len(sensed.run_requests) == 1
+    files = {f.file: f for f in run.inbox_files(paths.settings())}  # as the parquet holds them
+    assert set(files) == {by_name, "来件.html", "\\xff\\xfe-2023.txt"}
+    assert (files[by_name].body_id, files[by_name].year) == ("jy", 2023)
+    assert files[by_name].matched_by == "文件名"
+    assert "无法确定是哪个机关" in (files["\\xff\\xfe-2023.txt"].reason or "")
+    result = release_run(Path(paths.data_dir), Path(paths.registry))
+    reports = {r["body_id"]: r for r in result.table("reports")}
+    assert reports["cz"]["status"] == "parsed" and reports["cz"]["source"] == "收件箱：来件.html"
+    assert reports["jy"]["source"] == f"收件箱：{by_name}"
+    assert "来件.html" in result.metadata("inbox_files")["文件 files list"]
+
+
+def test_unreadable_inbox_files_are_reported_and_the_others_used(setup):
+    paths, _ = setup
+    inbox_dir = paths.data.inbox
+    drop(paths, "永安市教育局2023年年报.html", report_html("永安市教育局", 2023))
+    os.mkfifo(inbox_dir / "fifo.pdf")
+    secret = inbox_dir.parent / "secret.html"  # a report, outside the inbox
+    secret.write_bytes(report_html("永安市财政局", 2023) + b"<!-- secret -->")
+    (inbox_dir / "link.html").symlink_to(secret)
+    (inbox_dir / "zero.pdf").symlink_to("/dev/zero")
+    (inbox_dir / "mem.pdf").symlink_to("/proc/self/mem")
+    (inbox_dir / "loop.pdf").symlink_to("loop.pdf")
+    with (inbox_dir / "huge.pdf").open("wb") as f:  # sparse: no disk used
+        f.truncate(MAX_DOCUMENT_BYTES + 1)
+    with fifo_released_after(inbox_dir / "fifo.pdf") as blocked:
+        sensed = evaluate_sensor(paths)
+    assert not blocked, "reading the FIFO blocked"
+    assert len(sensed.run_requests) == 1
+    files = {f.file: f for f in run.inbox_files(paths.settings())}
+    out = "是指向收件箱之外的链接"
+    reasons = {
+        "fifo.pdf": "不是普通文件（是命名管道",
+        "link.html": out,
+        "zero.pdf": out,
+        "mem.pdf": out,
+        "loop.pdf": "无法读取：符号链接循环",
+        "huge.pdf": "文件过大（超过上限50MB）",
+    }
+    for name, reason in reasons.items():
+        assert (files[name].reason or "").startswith(reason), files[name]
+        assert files[name].sha256 is None  # nothing read, nothing archived
+    assert files["永安市教育局2023年年报.html"].matched
+    archived = [archive.load(paths.data.archive, f.sha256) for f in files.values() if f.sha256]
+    assert not any(b"secret" in a for a in archived)
