@@ -7,6 +7,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from pipelines.text import utf16
+
 MB = 1024 * 1024
 # No annual report is larger; a bigger body is a wrong link or a hostile file.
 MAX_DOCUMENT_BYTES = 50 * MB
@@ -56,7 +58,9 @@ def sniff(data: bytes) -> str:
         return "doc"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
         return "image"
-    if b"\x00" in head:
+    if wide := utf16(head):  # a text or page saved as "Unicode"
+        head = head[: len(head) // 2 * 2].decode(wide, errors="replace").encode()
+    elif b"\x00" in head:
         return "binary"
     if head.lstrip().lower().startswith(b"<!doctype html") or _HTML_TAG.search(head):
         return "html"

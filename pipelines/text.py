@@ -6,15 +6,36 @@ from __future__ import annotations
 import codecs
 
 
+def utf16(data: bytes) -> str | None:
+    """"utf-16" where the bytes are UTF-16 text (Windows Notepad's "Unicode": a BOM, or none
+    with NULs beside every ASCII character), else None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = data[:4096]
+    if b"\x00" not in head:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head[: len(head) // 2 * 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        plausible = sum(c.isprintable() or c in "\t\r\n" for c in text)
+        if "\x00" not in text and plausible >= 0.95 * len(text):
+            return encoding
+    return None
+
+
 def decode(data: bytes) -> str:
     """The bytes of a text-like document (page, text file, CSV) as str.
 
-    Order measured on real portal pages: strict UTF-8, then strict GB18030 (a superset of GB2312
+    UTF-16 where it is (see `utf16`); then, in the order measured on real portal pages: strict UTF-8, then strict GB18030 (a superset of GB2312
     and GBK, so pages labelled gb2312 that use GBK-only characters such as 〇 still decode),
     then charset-normalizer as a last resort.
     """
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if wide := utf16(data):
+        return data.decode(wide, errors="replace")
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)

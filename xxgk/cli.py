@@ -171,17 +171,17 @@ def _fail(message: str, code: int) -> int:
 
 
 def _parse(file: Path, *, as_json: bool) -> int:
+    from pipelines.collect import local
+    from pipelines.files import MB
     from pipelines.read import limits
     from pipelines.read.document import parse_bounded
     from pipelines.read.limits import ReaderError
     from pipelines.read.report import NotAReport
 
-    cap = limits.current().max_mb * limits.MB
-    try:
-        with file.open("rb") as f:
-            data = f.read(cap + 1)  # not a byte more than can be read (a 1.5 GB file, /dev/zero)
-    except OSError as e:
-        return _fail(f"无法读取文件 {file}：{e.strerror or e}", EXIT_FAILED)
+    try:  # a FIFO, a device or a 1.5 GB file: refused, never waited on or read whole
+        data = local.read(file, [Path("/")], cap=limits.current().max_mb * MB)
+    except local.Refused as e:
+        return _fail(f"无法读取文件 {file}：{e}", EXIT_FAILED)
     try:
         fmt, report = parse_bounded(data)
     except NotAReport as e:

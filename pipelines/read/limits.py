@@ -12,6 +12,7 @@ whose scans run to a hundred pages.
 
 from __future__ import annotations
 
+import ctypes
 import faulthandler
 import io
 import os
@@ -25,11 +26,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from zipfile import BadZipFile, ZipFile
 
+from pipelines.files import MAX_DOCUMENT_BYTES, MB
 from pipelines.read.report import NotAReport
 
 T = TypeVar("T")
 RULE = "LIMIT_EXCEEDED"
-MB = 1024 * 1024
 
 
 def _env(name: str, default: int) -> int:
@@ -38,7 +39,7 @@ def _env(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Limits:
-    max_mb: int = 100  # a document's bytes (the largest real scanned reports are ≈30 MB)
+    max_mb: int = MAX_DOCUMENT_BYTES // MB  # what is fetched or read from a folder, at most
     seconds: int = 300  # reading one document, OCR included
     memory_mb: int = 3072  # what reading one document may add to the process
     max_span: int = 100  # rowspan/colspan of one HTML cell (the template's tables: < 40)
@@ -153,6 +154,7 @@ def _receive(fd: int, deadline: float) -> bytes | None:
 def _child(fn: Callable[[], Any], fd: int, limits: Limits) -> None:
     code = 0
     try:
+        die_with_parent()
         # A child stopped by its memory limit dies in C (pdfium aborts): what it would print
         # (a faulthandler dump, "std::bad_alloc") is not news; its outcome is the refusal.
         faulthandler.disable()
@@ -177,6 +179,13 @@ def _child(fn: Callable[[], Any], fd: int, limits: Limits) -> None:
         code = 70
     finally:
         os._exit(code)
+
+
+def die_with_parent() -> None:
+    """This process is killed when the one that started it dies (Linux PR_SET_PDEATHSIG): a
+    run killed with kill -9 leaves no reading child, and no LibreOffice, behind it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
 
 
 def _limit_memory(memory_mb: int) -> None:

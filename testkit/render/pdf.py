@@ -17,6 +17,7 @@ def write_pdf(
     centred: bool = False,
     footer: str = "",
     split_rows: bool = False,
+    owner_password: str | None = None,
 ) -> bytes:
     """A PDF with ruled tables (reportlab, CID font STSong-Light: no font file needed);
     `ruled` False draws no lines, as word processors print borderless tables; `centred` sets
@@ -24,7 +25,8 @@ def write_pdf(
     "- {n} -", is printed centred under every page (n: the page number), as word processors
     number pages, and a long table runs on over the page break between two of them.
     `split_rows` lets a row break across pages (Word's 允许跨行断页): its cells' text goes on at
-    the top of the next page."""
+    the top of the next page. `owner_password`: encrypted with an owner password only (opens
+    without one; printing and copying "not allowed"), as some portals publish reports."""
     from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -83,7 +85,14 @@ def write_pdf(
             canvas.drawCentredString(A4[0] / 2, 28, footer.format(n=pdf.page))
 
     out = io.BytesIO()
-    pdf = SimpleDocTemplate(out, pagesize=A4, topMargin=50, bottomMargin=50, invariant=1)
+    encrypt = None
+    if owner_password is not None:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        encrypt = StandardEncryption("", owner_password, canPrint=0, canModify=0, canCopy=0)
+    pdf = SimpleDocTemplate(
+        out, pagesize=A4, topMargin=50, bottomMargin=50, invariant=1, encrypt=encrypt
+    )
     pdf.build(flowables, onFirstPage=page_number, onLaterPages=page_number)
     return out.getvalue()
 

@@ -102,3 +102,26 @@ def test_a_number_no_column_can_hold_is_a_finding_on_its_cell(tmp_path, printed,
     _, report = parse_bytes(path.read_bytes())
     assert report.printed[cell] == printed  # the printed text is kept
     assert report.proactive["administrative_penalty"]["decisions"] == 0  # the rest is read
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_report_saved_as_utf16_is_read_as_the_same_text(encoding):
+    """Notepad's "Unicode" (with a BOM or without): was 「无法识别的二进制文件」."""
+    text = SEED.read_text(encoding="utf-8")
+    _, expected = parse_bytes(text.encode())
+    fmt, got = parse_bytes(text.encode(encoding))
+    assert fmt == "text"
+    assert got.to_contract() == expected.to_contract()
+
+
+def test_a_pdf_with_only_an_owner_password_is_read():
+    """Encrypted against printing and copying, but opening needs no password: read it."""
+    from testkit import corpus
+    from testkit.render.pdf import write_pdf
+
+    layout = corpus.CASES[0].layout()
+    locked = write_pdf(layout, owner_password="owner-only")
+    assert b"/Encrypt" in locked
+    _, expected = parse_bytes(write_pdf(layout))
+    fmt, got = parse_bytes(locked)
+    assert fmt == "pdf" and got.to_contract() == expected.to_contract()

@@ -5,10 +5,15 @@ The inputs are generated here (issue 13's red-team cases, scaled to run in secon
 from __future__ import annotations
 
 import io
+import os
 import resource
+import signal
+import subprocess
+import sys
 import time
 import zipfile
 import zlib
+from pathlib import Path
 
 import pytest
 from reportlab.pdfgen import canvas
@@ -16,9 +21,10 @@ from reportlab.pdfgen import canvas
 from pipelines.read import limits
 from pipelines.read.cache import parse_document
 from pipelines.read.document import parse_bounded, parse_bytes
+from pipelines.read.readers.doc import convert, soffice
 from pipelines.read.report import NotAReport
 
-from support import SEED
+from support import ROOT, SEED
 
 HEAD = "<html><body><h1>永安市工业和信息化局2023年政府信息公开工作年度报告</h1>"
 
@@ -185,3 +191,54 @@ def test_a_reader_crash_in_the_child_is_a_parser_error_for_that_document_only(mo
     assert outcome.report is None
     monkeypatch.undo()
     assert parse_document("e" * 64, SEED.read_bytes()).report is not None  # the next one reads
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (make system)")
+def test_a_run_killed_while_libreoffice_converts_leaves_no_libreoffice_behind(tmp_path):
+    """kill -9 of the reading process: its child and LibreOffice die with it (they went on
+    converting, orphaned, before)."""
+    from docx import Document
+
+    word = Document()
+    for i in range(6000):  # a long document: converting it back takes seconds
+        word.add_paragraph(f"第{i}段：本机关坚持以公开为常态、不公开为例外。")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    source = tmp_path / "long.doc"
+    source.write_bytes(convert(buffer.getvalue(), ".docx", "doc:MS Word 97"))
+    work = tmp_path / "work"  # LibreOffice's temporary folders go here: its command line says so
+    work.mkdir()
+    script = f"from pipelines.read.document import parse_bounded; parse_bounded(open({str(source)!r}, 'rb').read())"
+    env = {**os.environ, "TMPDIR": str(work), "PYTHONPATH": str(ROOT)}
+    reader = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        assert wait_for(lambda: converting(work), 60), "LibreOffice never started"
+        reader.send_signal(signal.SIGKILL)
+        reader.wait()
+        assert wait_for(lambda: not converting(work), 3), "LibreOffice outlived the run"
+    finally:
+        reader.kill()
+        for pid in converting(work):
+            os.kill(pid, signal.SIGKILL)
+
+
+def converting(work: Path) -> list[int]:
+    """LibreOffice processes converting in `work`."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"soffice" in command and str(work).encode() in command:
+            found.append(int(proc.name))
+    return found
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

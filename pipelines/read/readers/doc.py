@@ -3,7 +3,10 @@
 
 Each conversion runs in its own temporary directory with its own LibreOffice profile
 (`-env:UserInstallation`), so parallel runs never share a profile lock, and within a time
-bound: the whole process group is killed when it hangs on a damaged file.
+bound: the whole process group is killed when it hangs on a damaged file. LibreOffice's own
+program (`soffice.bin`) is started directly, not through its launcher, so that it dies with the
+process that started it (a run killed with kill -9 leaves no LibreOffice behind); the launcher's
+one service, starting it again after it made a new profile (exit status 81), is done here.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
+from pipelines.read import limits
 from pipelines.read.grid import Row
 from pipelines.read.readers import docx
 from pipelines.read.report import NotAReport
 
+RESTART = 81  # soffice.bin: "a new profile was made, start me again"
 TIMEOUT_SECONDS = 120  # a first start creates the profile (~3 s); a big report converts in ~2 s
 
 
@@ -31,7 +37,13 @@ def to_docx(data: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice's program: soffice.bin beside the launcher where it is (Debian), else the
+    launcher."""
+    launcher = shutil.which("soffice") or shutil.which("libreoffice")
+    if launcher is None:
+        return None
+    program = Path(launcher).resolve().parent / "soffice.bin"
+    return str(program) if program.is_file() else launcher
 
 
 def convert(data: bytes, suffix: str, target: str, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
@@ -70,17 +82,25 @@ def convert(data: bytes, suffix: str, target: str, *, timeout: float = TIMEOUT_S
 
 
 def _run(command: list[str], timeout: float, env: dict[str, str]) -> None:
-    # A new session: on a timeout the whole group (soffice and soffice.bin) is killed.
+    deadline = time.monotonic() + timeout
+    for _ in range(3):  # a first start makes the profile and asks to be started again
+        if _once(command, deadline, timeout, env) != RESTART:
+            return
+
+
+def _once(command: list[str], deadline: float, timeout: float, env: dict[str, str]) -> int:
+    # A new session: on a timeout the whole group is killed.
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=limits.die_with_parent,
         env=env,
     )
     try:
-        process.wait(timeout=timeout)
+        return process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
