@@ -13,12 +13,13 @@ import re
 from typing import Any
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
-# What starts a link, an image, emphasis, code, a heading or a table cell is escaped with a
-# backslash (CommonMark allows it for any ASCII punctuation); `:` and `@` too, so that no URL or
-# address is turned into a link by GitHub-flavoured Markdown, and the dot of `www.` below.
-# Dots, dashes and slashes stay: dates and numbers read as they are in the raw CHANGELOG.md
-# (our text never starts a line, so no list or heading can begin with them).
-_BACKSLASHED = {c: "\\" + c for c in "\\`*_[](){}!#|~:@"}
+# What starts a link, an image, code, a table cell or emphasis with `*` or `~` is escaped with
+# a backslash (CommonMark allows it for any ASCII punctuation); `:` and `@` too, so that no URL
+# or address is turned into a link by GitHub-flavoured Markdown, and the dot of `www.` below.
+# Dots, dashes, slashes and underscores stay, so that dates, numbers and ids (an `_` inside a
+# word is never emphasis) read as they are in the raw CHANGELOG.md; our text never starts a
+# line, so no list or heading can begin with them.
+_BACKSLASHED = {c: "\\" + c for c in "\\`*[]()!#|~:@"}
 _TABLE = str.maketrans({**_HTML, **_BACKSLASHED})
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")  # CR, LF, tabs, other controls
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)

@@ -169,8 +169,8 @@ def settle(releases_dir: Path) -> list[str]:
 
     A version directory newer than `latest` that verifies (see publish.integrity) was renamed
     into place by a run that stopped before moving the links: it gets them. One that does not
-    verify was never published: it is set aside as `.unverified-<version>`, so its version can
-    be made again. The `v<major>` links and the releases pages are brought up to date.
+    verify was not published whole: it is set aside as `.unverified-<version>` (kept for a person
+    to look at, never served), so its version can be made again. The `v<major>` links and the releases pages are brought up to date.
     """
     for pattern in LEFTOVERS:
         for leftover in releases_dir.glob(pattern):
@@ -190,7 +190,8 @@ def settle(releases_dir: Path) -> list[str]:
         remove(aside)
         os.rename(releases_dir / str(v), aside)
         notes.append(
-            f"版本目录 {v} 不完整或与校验值不符，未曾发布：已移到 {aside.name}，此版本号重新发布。"
+            f"版本目录 {v} 不完整或与校验值不符（latest 没有指向它）：已移到 {aside.name}，"
+            "此版本号将重新发布。"
             f"Release directory {v} did not verify and was set aside."
         )
     chosen = complete or current
