@@ -3,10 +3,11 @@
 import dagster as dg
 from pydantic import Field
 
-from assets.metadata import md_table
+from assets.metadata import md_or_none, md_table
 from assets.resources import XxgkPaths
 from assets.warehouse import warehouse
 from pipelines import run
+from pipelines.datadir import Busy
 from publish.versioning import AUTO, VersionRefused
 
 
@@ -39,8 +40,8 @@ def release(
 ) -> dg.MaterializeResult:
     try:
         result = run.release(paths.settings(), bump=config.bump, force=config.force)
-    except VersionRefused as refused:
-        raise dg.Failure(str(refused)) from None  # a choice to correct, not a crash
+    except (VersionRefused, Busy) as refused:
+        raise dg.Failure(str(refused)) from None  # a choice to correct or a wait, not a crash
     summary = (
         result.summary
         or f"数据未变，沿用 {result.version}，未发布新版本。No change, no new release."
@@ -52,6 +53,7 @@ def release(
             "新版本 new version": result.created,
             "升级 bump": result.bump or "",
             "更新日志 changelog": dg.MetadataValue.md(summary),
+            "提醒 notes": md_or_none(["提醒 note"], [[n] for n in result.notes]),
             "目录 path": dg.MetadataValue.path(str(result.path)),
             "数据目录网页 catalog": dg.MetadataValue.path(str(result.path / "index.html")),
             "图表组件示例 widget example": dg.MetadataValue.path(

@@ -11,6 +11,7 @@ from assets.metadata import md_table
 from assets.read import reports
 from assets.resources import XxgkPaths
 from pipelines import run
+from pipelines.datadir import Busy
 from pipelines.read.rules import RULES
 
 
@@ -24,7 +25,10 @@ from pipelines.read.rules import RULES
 )
 def warehouse(context: dg.AssetExecutionContext, paths: XxgkPaths) -> dg.MaterializeResult:
     s = paths.settings()
-    update = run.update_warehouse(s)
+    try:
+        update = run.update_warehouse(s)
+    except Busy as busy:
+        raise dg.Failure(str(busy)) from None  # another run writes the warehouse
     counts = {(r["of"], r["status"]): r["n"] for r in run.query(s, "status_counts")}
     cover = schemas.labels("coverage", "status")
     return dg.MaterializeResult(

@@ -9,13 +9,16 @@ writers never share one.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "demo"  # the embedded demo corpus: the registry used when none is given
@@ -103,6 +106,11 @@ class DataDir:
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
+    @property
+    def run_lock(self) -> Path:
+        """state/run.lock: held by the run (or step) writing the warehouse and the releases."""
+        return self.root / "state" / "run.lock"
+
 
 def temporary(target: Path) -> Path:
     """A temporary name beside `target`, unique to this process and thread."""
@@ -115,12 +123,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
     it is renamed over `target`, on failure removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary(target)
-    _remove(tmp)
+    remove(tmp)
     try:
         yield tmp
         os.replace(tmp, target)
     except BaseException:
-        _remove(tmp)
+        remove(tmp)
         raise
 
 
@@ -132,8 +140,62 @@ def atomic_write(target: Path, data: bytes | str) -> None:
             tmp.write_bytes(data)
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
+
+
+class Busy(Exception):
+    """Another process holds the data directory's lock; the message says so in Chinese."""
+
+
+_held: dict[Path, int] = {}  # lock files this process holds, and how deep
+
+
+@contextmanager
+def locked(lock: Path, wait: float = 0) -> Iterator[None]:
+    """Hold the data directory's lock (fcntl.flock on `lock`) for the block, waiting up to
+    `wait` seconds for another process to let go, else Busy.
+
+    Re-entrant in one process: `xxgk run` holds it for its whole run and the steps it runs in
+    its own process take it again. flock belongs to the open file, so a step in another
+    process (the UI's runs, Celery workers) waits for it like any other run.
+    """
+    lock = lock.resolve()
+    if lock in _held:
+        _held[lock] += 1
+        try:
+            yield
+        finally:
+            _held[lock] -= 1
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+", encoding="utf-8") as f:
+        _acquire(f, lock, time.monotonic() + wait)
+        f.truncate(0)
+        f.write(f"{os.getpid()}\n")  # who holds it, for the message another run prints
+        f.flush()
+        _held[lock] = 1
+        try:
+            yield
+        finally:
+            del _held[lock]
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _acquire(f: Any, lock: Path, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                f.seek(0)
+                holder = f.read().strip() or "?"
+                raise Busy(
+                    f"另一个运行正在进行（进程 {holder}，数据目录 {lock.parent.parent}），"
+                    "请等它结束后再运行。Another run is using this data directory."
+                ) from None
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))

@@ -23,7 +23,7 @@ from pipelines import dataset, workers
 from pipelines.collect import archive, inbox
 from pipelines.collect import partition as collecting
 from pipelines.collect.fetch import Policy
-from pipelines.datadir import DataDir
+from pipelines.datadir import DataDir, locked
 from pipelines.files import sha256
 from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
@@ -217,6 +217,13 @@ def check_partitions(s: Settings, keys: list[str]) -> list[Violation]:
     return check_files({name: [s.data.part(name, k) for k in keys] for name in PARTITION_TABLES})
 
 
+# The writers of what every run shares, the warehouse and the releases, hold the data
+# directory's lock (`xxgk run` holds it for its whole run). A step of a run launched from the UI
+# or on a Celery worker takes it for itself, so a run never waits for its own steps; it waits
+# this long for another run, then fails saying so.
+STEP_WAIT = 15 * 60
+
+
 # ---- warehouse ------------------------------------------------------------------------------
 
 
@@ -228,7 +235,7 @@ def update_warehouse(s: Settings) -> warehouse_load.Update:
     tables = {k: dataset.state(s.data, k).get("tables") for k in facts.partitions}
     digests = {k: dataset.digest(t) for k, t in tables.items() if t}  # partitions read so far
     bodies = rows.bodies(s.data.registry_entries)
-    with warehouse_load.updating(s.data.warehouse) as store:
+    with locked(s.data.run_lock, STEP_WAIT), warehouse_load.updating(s.data.warehouse) as store:
         changed = store.sync_partitions(files, digests)
         store.replace_bodies(bodies)
         if changed:
@@ -271,11 +278,12 @@ def check_warehouse(s: Settings) -> list[Violation]:
 def release(s: Settings, *, bump: str, force: bool) -> Release:
     """A new release from the warehouse when something changed (or when forced)."""
     facts = registry(s)
-    return make_release(
-        s.data.warehouse,
-        s.data.releases,
-        now=datetime.now(UTC),
-        inputs={"registry_sha256": facts.sha256, "parser_version": PARSER_VERSION},
-        bump=bump,
-        force=force,
-    )
+    with locked(s.data.run_lock, STEP_WAIT):
+        return make_release(
+            s.data.warehouse,
+            s.data.releases,
+            now=datetime.now(UTC),
+            inputs={"registry_sha256": facts.sha256, "parser_version": PARSER_VERSION},
+            bump=bump,
+            force=force,
+        )

@@ -16,6 +16,7 @@ import duckdb
 
 import schemas
 import warehouse
+from publish.escape import markdown
 from publish.versioning import BUMP_LABELS
 from warehouse.ddl import parquet, quote
 
@@ -227,8 +228,7 @@ def body_years(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _cell(value: Any) -> str:
-    text = "空值" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+    return "空值" if value is None else markdown(value)
 
 
 def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
@@ -245,6 +245,8 @@ def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
         else:
             lines.append("表结构未变。")
         lines.append("")
+    for note in changes.get("notes", []):  # e.g. the previous release failed verification
+        lines += [f"> {markdown(note)}", ""]
     lines += ["| 表 table | 新增行 added | 删除行 removed | 修改行 changed |", "|---|---|---|---|"]
     for table, t in changes["tables"].items():
         lines.append(f"| {table} | {t['added']} | {t['removed']} | {t['changed']} |")
@@ -252,14 +254,14 @@ def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
     if changes["body_years"]:
         lines += ["### 涉及的机关和年度 · body-years", ""]
         for by in changes["body_years"]:
-            who = names.get(by["body_id"], by["body_id"])
+            who = markdown(names.get(by["body_id"], by["body_id"]))
             year = f" {by['year']} 年" if by["year"] is not None else ""
             parts = [
                 f"{word} " + "、".join(f"{t} {n} 行" for t, n in by[kind].items())
                 for kind, word in (("added", "新增"), ("removed", "删除"), ("changed", "修改"))
                 if by[kind]
             ]
-            lines.append(f"- {who}（{by['body_id']}）{year}：{'；'.join(parts)}")
+            lines.append(f"- {who}（{markdown(by['body_id'])}）{year}：{'；'.join(parts)}")
         lines.append("")
     changed = [
         (table, row, column)

@@ -22,9 +22,9 @@ import duckdb
 
 import schemas
 import warehouse
-from pipelines.datadir import atomic_path, atomic_write
+from pipelines.datadir import TMP_SUFFIX, atomic_path, atomic_write, remove
 from pipelines.files import file_sha256
-from publish import catalog, changelog, versioning
+from publish import catalog, changelog, integrity, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
 from publish.validation import frictionless_errors
@@ -44,6 +44,7 @@ class Release:
     bump: str | None = None  # initial, major, minor, patch; None when no release was made
     summary: str = ""  # the Chinese changelog of this release (Markdown)
     changes: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what was repaired or refused, in Chinese
 
 
 def latest(releases_dir: Path) -> Path | None:
@@ -57,6 +58,13 @@ def data_hashes(package: dict[str, Any]) -> dict[str, str]:
 
 def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _readable(path: Path) -> dict[str, Any] | None:
+    try:
+        return _read_json(path)
+    except (OSError, ValueError):
+        return None
 
 
 def _write_json(path: Path, data: Any, *, sort_keys: bool = False) -> None:
@@ -77,34 +85,46 @@ def make_release(
 
     `bump` is auto (the smallest the changes require), major, minor or patch; a bump lower than
     the changes require raises versioning.VersionRefused. `force` makes a release even when the
-    data did not change.
+    data did not change. The caller holds the data directory's lock (`pipelines.datadir.locked`):
+    what an interrupted run left is finished or removed first (`settle`).
     """
     versioning.check_bump(bump)
     releases_dir.mkdir(parents=True, exist_ok=True)
+    notes = settle(releases_dir)
     staging = releases_dir / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "data").mkdir(parents=True)
     try:
         resources, documents = _export_all(db_path, staging)
         previous = latest(releases_dir)
-        old = _read_json(previous / "datapackage.json") if previous else None
+        base, refused = verified_base(releases_dir, previous)
+        notes += refused
+        old = _read_json(base / "datapackage.json") if base else None
         fingerprint = versioning.fingerprint(
             {name: schemas.load(name) for name in schemas.published_tables()}
         )
-        old_fingerprint = versioning.package_fingerprint(old) if old else None
+        # no release verifies: the structure is still compared with the latest one's
+        reference = old or (_readable(previous / "datapackage.json") if previous else None)
+        old_fingerprint = versioning.package_fingerprint(reference) if reference else None
         if (
             old is not None
+            and base == previous
             and not force
             and fingerprint == old_fingerprint
             and data_hashes(old) == data_hashes({"resources": resources})
         ):
-            return _kept(staging, previous, old)  # type: ignore[arg-type]
-        diff = changelog.diff(previous, staging, schemas.published_tables())
-        required = versioning.required_bump(fingerprint != old_fingerprint, diff) if old else None
-        old_version = versioning.Version.parse(old["version"]) if old else None
-        chosen = versioning.next_version(old_version, required, bump, force=force)
+            return _kept(staging, previous, old, notes)  # type: ignore[arg-type]
+        diff = changelog.diff(base, staging, schemas.published_tables())
+        required = (
+            versioning.required_bump(fingerprint != old_fingerprint, diff) if reference else None
+        )
+        old_version = versioning.Version.parse(previous.name) if previous else None
+        # a latest release that fails verification is replaced even when nothing changed
+        chosen = versioning.next_version(
+            old_version, required, bump, force=force or base != previous
+        )
         if chosen is None:  # file bytes differ but no row and no schema did
-            return _kept(staging, previous, old)  # type: ignore[arg-type]
+            return _kept(staging, previous, old, notes)  # type: ignore[arg-type]
         version, kind = chosen
         if (releases_dir / str(version)).exists():
             raise versioning.VersionRefused(f"版本 {version} 已经存在，发布目录不能覆盖。")
@@ -116,6 +136,7 @@ def make_release(
             "required_bump": required,
             "schema": _schema_change(fingerprint, old_fingerprint),
             **diff,
+            **({"notes": refused} if refused else {}),
         }
         package = descriptor(str(version), now, resources)
         inputs = {
@@ -130,11 +151,85 @@ def make_release(
         if problems:
             raise ReleaseInvalid(problems)
         target = _put_in_place(staging, releases_dir, version)
-        _write_releases_pages(releases_dir, package["title"])
-        return Release(str(version), target, True, resources, kind, summary, changes)
+        return Release(str(version), target, True, resources, kind, summary, changes, notes)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+# What an interrupted run leaves at the top of the releases directory: its staging directory,
+# the validator's, and temporary files of atomic writes. All hidden (serve.py never serves a
+# dot name) and removed by the next run, which holds the lock (no other run is writing them).
+LEFTOVERS = (".staging-*", ".validate-*", f".*{TMP_SUFFIX}", f".{changelog.CHANGELOG}-*")
+UNVERIFIED = ".unverified-"  # a version directory set aside: kept for a person to look at
+
+
+def settle(releases_dir: Path) -> list[str]:
+    """Finish or undo what an interrupted run left; the notes say, in Chinese, what was done.
+
+    A version directory newer than `latest` that verifies (see publish.integrity) was renamed
+    into place by a run that stopped before moving the links: it gets them. One that does not
+    verify was not published whole: it is set aside as `.unverified-<version>` (kept for a person
+    to look at, never served), so its version can be made again. The `v<major>` links and the releases pages are brought up to date.
+    """
+    for pattern in LEFTOVERS:
+        for leftover in releases_dir.glob(pattern):
+            remove(leftover)
+    found = versioning.versions(releases_dir)
+    if not found:
+        return []
+    current = _aliased(releases_dir)
+    newer = [v for v in reversed(found) if current is None or v > current]
+    complete = next((v for v in newer if not integrity.problems(releases_dir / str(v))), None)
+    notes = []
+    if complete is None and current is None:  # nothing verifies: the newest stays, as it is
+        complete = newer[0]
+        notes.append(f"没有一个版本通过校验；latest 指向最新的目录 {complete}。")
+    for v in newer[: newer.index(complete)] if complete in newer else newer:
+        aside = releases_dir / f"{UNVERIFIED}{v}"
+        remove(aside)
+        os.rename(releases_dir / str(v), aside)
+        notes.append(
+            f"版本目录 {v} 不完整或与校验值不符（latest 没有指向它）：已移到 {aside.name}，"
+            "此版本号将重新发布。"
+            f"Release directory {v} did not verify and was set aside."
+        )
+    chosen = complete or current
+    if chosen != current:
+        notes.append(
+            f"上次运行在版本 {chosen} 放好之后、移动 latest 之前中断：已补上 latest 和 "
+            f"v{chosen.major}。Interrupted release {chosen} completed."  # type: ignore[union-attr]
+        )
+    _point_aliases(releases_dir, chosen)  # type: ignore[arg-type]
+    _write_releases_pages(releases_dir)
+    return notes
+
+
+def verified_base(releases_dir: Path, previous: Path | None) -> tuple[Path | None, list[str]]:
+    """The release to diff against: the latest that verifies (a tampered file would show as
+    rows changed that never were), and a note for each newer one that does not."""
+    if previous is None:
+        return None, []
+    last = versioning.Version.parse(previous.name)
+    notes = []
+    for v in reversed([v for v in versioning.versions(releases_dir) if last is None or v <= last]):
+        bad = integrity.problems(releases_dir / str(v))
+        if not bad:
+            return releases_dir / str(v), notes
+        notes.append(
+            f"注意：版本 {v} 的文件与校验值不符（{'；'.join(bad[:5])}），不与它比较，"
+            f"本版的变化相对最后一个通过校验的版本计算（xxgk verify {v} 列出每个文件）。"
+            f"Release {v} failed verification: not diffed against."
+        )
+    return None, notes
+
+
+def _aliased(releases_dir: Path) -> versioning.Version | None:
+    """The version `latest` points at, when it points at a version directory."""
+    link = releases_dir / LATEST
+    if not link.is_symlink() or not link.is_dir():
+        return None
+    return versioning.Version.parse(os.readlink(link))
 
 
 def _schema_change(fingerprint: str, previous: str | None) -> dict[str, Any]:
@@ -182,22 +277,33 @@ def _write_contents(
     history = [*release_history(releases_dir), _history_entry(changes)]
     catalog.write_site(staging, package, changes, history, names)
     _copy_widget(staging)
+    (staging / integrity.MANIFEST).write_text(integrity.manifest(staging), encoding="utf-8")
     return summary
 
 
 def _put_in_place(staging: Path, releases_dir: Path, version: versioning.Version) -> Path:
-    """The checked release renamed into place, then `latest` and `v<major>` moved to it."""
+    """The checked release renamed into place, the releases pages and `v<major>` brought up to
+    date, and `latest` moved last: nothing is left to fail once it has moved (an interrupted
+    run is finished by the next one's `settle`)."""
     target = releases_dir / str(version)
     os.rename(staging, target)  # never onto an existing version: rename fails if it exists
-    _point_alias(releases_dir, LATEST, str(version))
-    _point_alias(releases_dir, f"v{version.major}", str(version))
+    _write_releases_pages(releases_dir)
+    _point_aliases(releases_dir, version)
     return target
 
 
-def _kept(staging: Path, previous: Path, old: dict[str, Any]) -> Release:
+def _point_aliases(releases_dir: Path, newest: versioning.Version) -> None:
+    """`v<major>` at the newest release of each major up to `newest`, then `latest` at it."""
+    by_major = {v.major: v for v in versioning.versions(releases_dir) if v <= newest}
+    for major, v in sorted(by_major.items()):
+        _point_alias(releases_dir, f"v{major}", str(v))
+    _point_alias(releases_dir, LATEST, str(newest))
+
+
+def _kept(staging: Path, previous: Path, old: dict[str, Any], notes: list[str]) -> Release:
     """No new version: the latest release stands."""
     shutil.rmtree(staging)
-    return Release(old["version"], previous, False, old["resources"])
+    return Release(old["version"], previous, False, old["resources"], notes=notes)
 
 
 def _names(release: Path) -> dict[str, str]:
@@ -224,16 +330,23 @@ def release_history(releases_dir: Path) -> list[dict[str, Any]]:
     return history
 
 
-def _write_releases_pages(releases_dir: Path, title: str) -> None:
-    """The cumulative CHANGELOG.md and index.html of the releases directory, replaced atomically."""
+def _write_releases_pages(releases_dir: Path) -> None:
+    """The cumulative CHANGELOG.md and index.html of the releases directory, replaced atomically
+    when they differ from what the release directories give."""
+    title = schemas.package()["title"]
     history = release_history(releases_dir)
     sections = [
         (releases_dir / h["version"] / changelog.CHANGELOG).read_text(encoding="utf-8")
         for h in reversed(history)
         if (releases_dir / h["version"] / changelog.CHANGELOG).is_file()
     ]
-    atomic_write(releases_dir / changelog.CHANGELOG, changelog.cumulative(sections))
-    atomic_write(releases_dir / "index.html", catalog.releases_index(history, title))
+    _write_if_changed(releases_dir / changelog.CHANGELOG, changelog.cumulative(sections))
+    _write_if_changed(releases_dir / "index.html", catalog.releases_index(history, title))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        atomic_write(path, text)
 
 
 def _copy_widget(staging: Path) -> None:
@@ -290,5 +403,8 @@ def descriptor(version: str, now: datetime, resources: list[dict[str, Any]]) -> 
 
 
 def _point_alias(releases_dir: Path, alias: str, version: str) -> None:
-    with atomic_path(releases_dir / alias) as tmp:  # readers see the old or the new release
+    link = releases_dir / alias
+    if link.is_symlink() and os.readlink(link) == version:
+        return
+    with atomic_path(link) as tmp:  # readers see the old or the new release
         tmp.symlink_to(version)

@@ -1,7 +1,8 @@
 """A small static file server for the releases directory: answers HTTP Range requests (the
 widget reads Parquet files in parts) and sends CORS headers (a portal on another host embeds the
 widget). `python -m http.server` does neither. For previews and tests; a portal serves the
-same files with its own web server.
+same files with its own web server (which should not serve dot names either: they are what a
+run is still writing).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
@@ -34,6 +36,9 @@ class RangeHandler(SimpleHTTPRequestHandler):
         self.end_headers()
 
     def send_head(self):  # type: ignore[no-untyped-def]
+        if hidden(self.path):  # a staging directory, a temporary file: never served
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
         match = RANGE.match(self.headers.get("Range", "").strip())
         path = Path(self.translate_path(self.path))
         if not match or not path.is_file():
@@ -68,6 +73,12 @@ class RangeHandler(SimpleHTTPRequestHandler):
             outputfile.write(block)
             remaining -= len(block)
         self._remaining = None
+
+
+def hidden(url_path: str) -> bool:
+    """Whether a request names a dot file or folder (what a run is still writing or left)."""
+    path = unquote(urlsplit(url_path).path)
+    return any(part.startswith(".") for part in path.split("/"))
 
 
 def server(root: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:

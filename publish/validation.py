@@ -27,8 +27,8 @@ from typing import Any
 import pyarrow as pa
 
 import warehouse
-from pipelines.files import file_sha256
 from publish.export import export_table
+from publish.integrity import resource_problems
 from warehouse.ddl import parquet, quote
 from warehouse.validate import check_parquet
 
@@ -71,7 +71,7 @@ def _file_problems(base: Path, descriptor: dict[str, Any], *, hashes: bool) -> l
     read the CSV files to their end, their bytes and sha256."""
     problems = []
     if hashes:
-        problems += _hash_problems(
+        problems += resource_problems(
             base, [r for r in descriptor["resources"] if r["format"] == "csv"]
         )
     for resource in descriptor["resources"]:
@@ -91,17 +91,6 @@ def _problems(report: Any) -> list[str]:
 def _rows(path: Path) -> int:
     with warehouse.connect() as con:
         return con.execute(f"SELECT count(*) FROM {parquet(path)}").fetchone()[0]
-
-
-def _hash_problems(base: Path, resources: list[dict[str, Any]]) -> list[str]:
-    """The CSV files' bytes and sha256 as the descriptor says (Frictionless checks them only
-    when it reads a file to its end)."""
-    problems = []
-    for r in resources:
-        path = base / r["path"]
-        if path.stat().st_size != r["bytes"] or f"sha256:{file_sha256(path)}" != r["hash"]:
-            problems.append(f"{r['name']}: 文件大小或 sha256 与 datapackage.json 不符")
-    return problems
 
 
 def _changed_problems(

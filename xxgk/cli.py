@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -15,7 +17,53 @@ EXIT_FAILED = 1
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except Exception as e:  # a read-only data directory, a full disk: one line, no traceback
+        problem = disk_problem(e)
+        if problem is None:
+            raise  # a bug keeps its traceback
+        return _fail(problem, EXIT_FAILED)
+
+
+# What the data office can do something about: the disk, not the program. By errno, and by the
+# words of what does not raise OSError (SQLite under Dagster's storage, DuckDB).
+FULL = ({errno.ENOSPC, errno.EDQUOT}, ("No space left on device", "disk is full", "quota exceeded"))
+READ_ONLY = (
+    {errno.EROFS, errno.EACCES, errno.EPERM},
+    ("Read-only file system", "readonly database", "Permission denied"),
+)
+_FILENAME = re.compile(r": '([^']+)'")
+
+
+def disk_problem(error: BaseException | str) -> str | None:
+    """One line in Chinese when `error` (or what caused it, or a step's error message) is a
+    full disk or a data directory that cannot be written; None for anything else."""
+    chain = [error] if isinstance(error, str) else _chain(error)
+    for e in chain:
+        text = str(e)
+        number = e.errno if isinstance(e, OSError) else None
+        named = _FILENAME.search(text)
+        where = getattr(e, "filename", None) or (named.group(1) if named else _data_dir())
+        for (numbers, words), what in ((FULL, "磁盘空间不足"), (READ_ONLY, "数据目录不可写")):
+            if number in numbers or any(w.lower() in text.lower() for w in words):
+                return f"{what}：{where}（{text.strip().splitlines()[0][:200]}）"
+    return None
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    chain, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append(error)
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return chain
+
+
+def _data_dir() -> str:
+    from pipelines import datadir
+
+    return str(datadir.data_dir())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--timings", action="store_true", help="另打印各步骤用时和内存（JSON）· step timings"
     )
+    r.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="另一个运行占用数据目录时最多等待的秒数（默认不等）· wait for another run",
+    )
+
+    v = sub.add_parser("verify", help="核对发布版本的文件和校验值 · verify a release's checksums")
+    v.add_argument("release", nargs="?", default="latest", help="版本号、latest 或目录 · version")
+    v.add_argument("--data-dir", type=Path)
 
     u = sub.add_parser("ui", help="启动 Dagster 界面 · start the Dagster UI (dagster dev)")
     u.add_argument("--data-dir", type=Path)
@@ -119,10 +178,37 @@ def _docs() -> int:
 
 
 def _run_command(args: argparse.Namespace) -> int:
+    from pipelines import datadir
+
     _configure(args.data_dir, args.registry)
     if args.workers is not None:
         os.environ["XXGK_READ_WORKERS"] = str(args.workers)
-    return _run(args.bump, args.force, timings=args.timings)
+    # The whole run holds the data directory: a second `xxgk run` (or a UI run's warehouse and
+    # release steps) waits or is told so; the steps of this run take the lock again, in-process.
+    try:
+        with datadir.locked(datadir.DataDir(datadir.data_dir()).run_lock, args.wait):
+            return _run(args.bump, args.force, timings=args.timings)
+    except datadir.Busy as busy:
+        return _fail(str(busy), EXIT_FAILED)
+
+
+def _verify(release: str, data_dir: Path | None) -> int:
+    """Every file of a release against its SHA256SUMS and datapackage.json."""
+    from pipelines import datadir
+    from publish import integrity
+
+    releases = (data_dir.resolve() if data_dir else datadir.data_dir()) / "releases"
+    folder = Path(release) if os.sep in release else releases / release
+    if not folder.is_dir():
+        return _fail(f"找不到发布版本：{folder}", EXIT_FAILED)
+    folder = folder.resolve()
+    bad = integrity.problems(folder)
+    for line in bad:
+        print(f"  不符 bad: {line}")
+    if bad:
+        return _fail(f"版本 {folder.name} 未通过校验：{len(bad)} 个文件有问题", EXIT_FAILED)
+    print(f"版本 {folder.name} 通过校验 verified：{folder}")
+    return 0
 
 
 def _ui_command(args: argparse.Namespace) -> int:
@@ -141,6 +227,7 @@ COMMANDS = {
     "ui": _ui_command,
     "worker": _worker_command,
     "serve": lambda a: _serve(a.data_dir, a.port),
+    "verify": lambda a: _verify(a.release, a.data_dir),
     "demo-corpus": lambda a: _demo_corpus(a.seed_text),
     "docs": lambda a: _docs(),
     "registry": lambda a: _registry_check(a.file),
@@ -263,6 +350,11 @@ def _configure(data_dir: Path | None, registry: Path | None) -> None:
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
+# The console says what failed in the summary, in one line each (a full disk in Chinese); the
+# stack traces stay in the run's log in the Dagster home.
+SILENT = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
 def _run(bump: str, force: bool, *, timings: bool = False) -> int:
     """The whole flow in this process: the job the UI runs, over the partitions with work."""
     import time
@@ -275,7 +367,7 @@ def _run(bump: str, force: bool, *, timings: bool = False) -> int:
     paths = default_paths()
     started = time.perf_counter()
     with DagsterInstance.get() as instance:
-        launched = launch.pipeline(instance, paths, bump=bump, force=force)
+        launched = launch.pipeline(instance, paths, bump=bump, force=force, loggers=SILENT)
     wall = time.perf_counter() - started
     print("\n".join(_summary(launched, paths)))
     if timings:
@@ -309,7 +401,7 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
     result = launched.result
     if not result.success:
         failures = [
-            f"步骤失败 step failed: {e.step_key}: {e.step_failure_data.error.message.strip()}"
+            f"步骤失败 step failed: {e.step_key}: {_step_error(e.step_failure_data.error)}"
             for e in result.all_events
             if e.is_step_failure and e.step_failure_data and e.step_failure_data.error
         ]
@@ -355,6 +447,18 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
         f"Dagster 界面 UI: xxgk ui --data-dir {os.environ.get('XXGK_DATA_DIR', 'data')}"
         f"  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})",
     ]
+
+
+def _step_error(error) -> str:  # type: ignore[no-untyped-def]
+    """A failed step's error (Dagster's SerializableErrorInfo) as one line: a full disk or a
+    read-only data directory anywhere in its causes said in Chinese."""
+    info = error
+    while info is not None:
+        problem = disk_problem(info.message)
+        if problem is not None:
+            return problem
+        info = info.cause or info.context
+    return error.message.strip()
 
 
 def _worker(broker: str, name: str, concurrency: int) -> int:

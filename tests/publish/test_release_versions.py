@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import schemas
-from publish import versioning
+from publish import integrity, versioning
 from publish.release import make_release
 from publish.versioning import Version, VersionRefused
 
@@ -160,6 +160,9 @@ def test_a_schema_change_is_a_major_release(sequence, tmp_path):
     metrics = next(r for r in package["resources"] if r["name"] == "metrics")
     metrics["schema"]["fields"] = metrics["schema"]["fields"][:-1]  # one column fewer
     descriptor.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    # as that release would have been published: its checksums agree with its descriptor
+    manifest = releases / "1.1.0" / integrity.MANIFEST
+    manifest.write_text(integrity.manifest(releases / "1.1.0"), encoding="utf-8")
     db = data / "warehouse" / "xxgk.duckdb"
     now = datetime(2026, 11, 26, tzinfo=UTC)
     for bump in ("minor", "patch"):
