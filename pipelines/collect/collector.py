@@ -225,8 +225,8 @@ class Collector:
                 f"（上限{MAX_ATTACHMENTS}个），其中没有可读的年度报告"
             )
         if chosen is None:  # the tables are in an attachment we could not get
-            reason = "；".join(
-                [f"报告页上的附件取不到：{'；'.join(failures)}", *filter(None, [capped])]
+            reason = f"报告页上的附件取不到：{'；'.join(failures)}" + (
+                f"；{capped}" if capped else ""
             )
             return Document(*key, url, None, None, reason, found_by)
         return replace(_document(key, chosen, url, found_by), note=capped)
