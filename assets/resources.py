@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from pipelines import datadir
 from pipelines.collect.fetch import Policy
@@ -35,7 +36,13 @@ class XxgkPaths(dg.ConfigurableResource):
     fetch_backoff: float = _POLICY.backoff
     fetch_connect_timeout: float = _POLICY.connect_timeout
     fetch_read_timeout: float = _POLICY.read_timeout
+    # Seconds one download may take on the wire, all its attempts and redirects together.
+    fetch_total_timeout: float = _POLICY.total_timeout
     fetch_max_mb: int = _POLICY.max_bytes // MB
+    # Sites besides those of a body's registry URLs its documents may come from, as
+    # "host" or "host:port" (e.g. a province's shared file server); links and redirects
+    # anywhere else are refused. Never an address inside the network.
+    fetch_allowed_hosts: list[str] = Field(default_factory=list)
     # Processes reading documents at once (0: every core).
     read_workers: int = 0
     # Run as if today were this date (YYYY-MM-DD): which years are due, the coverage ledger.
@@ -54,11 +61,13 @@ class XxgkPaths(dg.ConfigurableResource):
             fetch=Policy(
                 connect_timeout=self.fetch_connect_timeout,
                 read_timeout=self.fetch_read_timeout,
+                total_timeout=self.fetch_total_timeout,
                 retries=self.fetch_retries,
                 backoff=self.fetch_backoff,
                 max_bytes=self.fetch_max_mb * MB,
                 per_host=self.fetch_per_host,
                 min_interval=self.fetch_min_interval,
+                allowed_hosts=tuple(self.fetch_allowed_hosts or ()),
             ),
             as_of=date.fromisoformat(self.as_of) if self.as_of else None,
             read_workers=self.read_workers,

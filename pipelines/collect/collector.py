@@ -5,7 +5,9 @@ Where a report comes from, in order:
 2. the registry's `source`: a local file, or a URL (a report page whose tables are only in an
    attachment gets the attachment);
 3. the body's listing page (`listing_url`): the link whose title names the year.
-Every failure becomes a reason a clerk understands; the other entries go on.
+Every failure becomes a reason a clerk understands; the other entries go on. Links and
+redirects are followed only on the body's own sites, those of its registry URLs (and the
+hosts the data office allows): an untrusted portal cannot point the collector elsewhere.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipelines.collect import archive, discovery, local
-from pipelines.collect.fetch import Fetched, Fetcher, FetchError
+from pipelines.collect.fetch import Fetched, Fetcher, FetchError, site
 from pipelines.registry.model import NO_SOURCE, Entry
 
 MAX_LISTING_PAGES = 5  # a listing paginated further back than this is old history
 WORKERS = 8  # documents collected at once (the fetcher limits each host on its own)
+MAX_ATTACHMENTS = 10  # attachments of one report page tried before giving up on it
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class SourceError(Exception):
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+def sites(entry: Entry) -> frozenset[str]:
+    """The body's own sites: those of the URLs the registry gives for it."""
+    return frozenset(site(u) for u in (entry.source, entry.listing_url or "") if is_url(u))
 
 
 def read_file(source: str, roots: tuple[Path, ...]) -> bytes:
@@ -172,7 +180,8 @@ class Collector:
             )
             return Document(*key, entry.listing_url, None, None, reason, "discovery")
         document = self._from_url(entry, chosen.chosen.url, "discovery", context)
-        return replace(document, note=chosen.note)
+        notes = [n for n in (chosen.note, document.note) if n]
+        return replace(document, note="；".join(notes) or None)
 
     def read_listing(self, url: str) -> Listing:
         """The listing page and up to MAX_LISTING_PAGES-1 pages after it (下一页)."""
@@ -183,7 +192,10 @@ class Collector:
             seen.add(page_url)
             try:
                 fetched = self.fetcher.fetch(
-                    page_url, conditional=self.conditional, context={"role": "listing"}
+                    page_url,
+                    conditional=self.conditional,
+                    context={"role": "listing"},
+                    sites=frozenset({site(url)}),  # 下一页 stays on the listing's site
                 )
             except FetchError as e:
                 if listing.pages == 0:
@@ -199,35 +211,53 @@ class Collector:
 
     def _from_url(self, entry: Entry, url: str, found_by: str, context: dict) -> Document:
         """A report URL: the document itself, or — for a page without the tables — its
-        first PDF/Word attachment that reads as a report."""
+        first PDF/Word attachment that reads as a report (of the first MAX_ATTACHMENTS)."""
         key = (entry.body_id, entry.year)
+        own = sites(entry)
         try:
-            page = self.fetcher.fetch(url, conditional=self.conditional, context=context)
+            page = self.fetcher.fetch(url, conditional=self.conditional, context=context, sites=own)
         except FetchError as e:
             return Document(*key, url, None, None, f"{e.reason}：{url}", found_by)
-        chosen, via = page, None
-        if page.format == "html" and not self.is_report(page.sha256):
-            html = archive.load(self.archive_root, page.sha256)
-            failures = []
-            for link in discovery.attachments(html, page.final_url):
-                try:
-                    attachment = self.fetcher.fetch(
-                        link.url,
-                        conditional=self.conditional,
-                        context={**context, "via": page.final_url},
-                    )
-                except FetchError as e:
-                    failures.append(f"{e.reason}：{link.url}")
-                    continue
-                if via is None or self.is_report(attachment.sha256):
-                    chosen, via = attachment, url
-                if self.is_report(attachment.sha256):
-                    break
-            if via is None and failures:  # the tables are in an attachment we could not get
-                return Document(
-                    *key, url, None, None, f"报告页上的附件取不到：{'；'.join(failures)}", found_by
+        if page.format != "html" or self.is_report(page.sha256):
+            return _document(key, page, None, found_by)
+        links = discovery.attachments(archive.load(self.archive_root, page.sha256), page.final_url)
+        if not links:
+            return _document(key, page, None, found_by)
+        chosen, failures = self._attachment(links[:MAX_ATTACHMENTS], page, context, own)
+        capped = None
+        if len(links) > MAX_ATTACHMENTS and (chosen is None or not self.is_report(chosen.sha256)):
+            capped = (
+                f"报告页上有{len(links)}个附件，只下载了前{MAX_ATTACHMENTS}个"
+                f"（上限{MAX_ATTACHMENTS}个），其中没有可读的年度报告"
+            )
+        if chosen is None:  # the tables are in an attachment we could not get
+            reason = f"报告页上的附件取不到：{'；'.join(failures)}" + (
+                f"；{capped}" if capped else ""
+            )
+            return Document(*key, url, None, None, reason, found_by)
+        return replace(_document(key, chosen, url, found_by), note=capped)
+
+    def _attachment(
+        self, links: list[discovery.Link], page: Fetched, context: dict, own: frozenset[str]
+    ) -> tuple[Fetched | None, list[str]]:
+        """The first attachment that reads as a report, else the first one had; and why the
+        others could not be had."""
+        chosen, failures = None, []
+        for link in links:
+            try:
+                attachment = self.fetcher.fetch(
+                    link.url,
+                    conditional=self.conditional,
+                    context={**context, "via": page.final_url},
+                    sites=own,
                 )
-        return _document(key, chosen, via, found_by)
+            except FetchError as e:
+                failures.append(f"{e.reason}：{link.url}")
+                continue
+            if self.is_report(attachment.sha256):
+                return attachment, failures
+            chosen = chosen or attachment
+        return chosen, failures
 
 
 def _document(key: tuple[str, int], f: Fetched, via: str | None, found_by: str) -> Document:

@@ -1,12 +1,17 @@
 """Downloading from government portals, politely and with reasons a clerk understands.
 
-- connect and read timeouts, and a total time limit per download;
+- connect and read timeouts, and a total time limit per download (all its attempts and
+  redirects) that a server trickling one byte at a time cannot stretch;
+- only the body's own site(s): a redirect or link to another host is refused, and so is an
+  address inside the network (loopback, private, link-local) unless the registry names it;
 - bounded retries with exponential backoff on server errors (5xx), timeouts and dropped
   connections, never on 4xx (the page is not there: asking again will not help);
 - per-host concurrency and rate limits (portals are small servers);
 - conditional requests: the ETag / Last-Modified of each URL are remembered in the data dir,
   so an unchanged document is answered 304 and neither downloaded nor re-parsed;
 - a size cap, a redirect cap (loops detected), <meta refresh> pages followed;
+- a download cut short (fewer bytes than Content-Length, a chunked body that stops) is
+  neither stored nor taken for the document;
 - the format is sniffed from the bytes, not the Content-Type; Content-Disposition file names
   are kept;
 - every document downloaded is stored once by sha256 in the raw archive, with its provenance.
@@ -18,6 +23,7 @@ import gzip
 import hashlib
 import http.client
 import io
+import ipaddress
 import json
 import re
 import socket
@@ -27,7 +33,7 @@ import time
 import urllib.parse
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
@@ -46,13 +52,15 @@ REDIRECTS = {301, 302, 303, 307, 308}
 class Policy:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # silence between two reads
-    total_timeout: float = 300.0  # one download, however slowly it trickles
+    total_timeout: float = 300.0  # one download on the wire, however slowly it trickles
     retries: int = 3  # further attempts after the first, on 5xx / timeouts / dropped links
     backoff: float = 2.0  # seconds before the first retry, doubled each time
     max_bytes: int = MAX_DOCUMENT_BYTES
     max_redirects: int = 5
     per_host: int = 2  # requests in flight to one host
     min_interval: float = 1.0  # seconds between two requests to one host
+    # sites besides the registry's own a body's documents may come from ("host" or "host:port")
+    allowed_hosts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -81,7 +89,8 @@ class FetchError(Exception):
     def __init__(self, reason: str, *, kind: str, status: int | None = None, attempts: int = 1):
         super().__init__(reason)
         self.reason = reason
-        self.kind = kind  # timeout, connection, http, too_large, redirects, bad_url
+        # timeout, connection, incomplete, http, too_large, redirects, bad_url, refused
+        self.kind = kind
         self.status = status
         self.attempts = attempts
 
@@ -126,6 +135,50 @@ def encode_url(url: str) -> str:
         host = host.encode("idna").decode("ascii")
     netloc = host + (f":{parts.port}" if parts.port else "")
     return urllib.parse.urlunsplit((parts.scheme, netloc, path or "/", query, ""))
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site(url: str) -> str:
+    """The site of a URL (or of a bare "host[:port]"): its host, with the port when it is not
+    the scheme's own, so that http://a.gov.cn and https://a.gov.cn are one site and
+    http://a.gov.cn:8080 another."""
+    parts = urllib.parse.urlsplit(url.strip() if "://" in url else f"http://{url.strip()}")
+    host = (parts.hostname or "").lower()
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")
+    try:
+        port = parts.port
+    except ValueError:  # not a number: no request reaches it either
+        port = None
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{shown}:{port}"
+
+
+def off_site(url: str, named: frozenset[str], allowed: tuple[str, ...]) -> str | None:
+    """Why `url` may not be fetched for a body whose registry URLs are on the sites `named`,
+    with the data office also allowing `allowed` (None: it may)."""
+    here = site(url)
+    if here in named or here in {site(a) for a in allowed}:
+        return None
+    own = "、".join(sorted(named))
+    also = f"及允许的网站 {'、'.join(allowed)}" if allowed else ""
+    return (
+        f"不在该机关的网站上（{here}），已拒绝：只从登记表中该机关的网站 {own}{also} 下载"
+        f"（如确属该机关，请把 {here} 加入设置 fetch_allowed_hosts）"
+    )
+
+
+def internal(address: str) -> bool:
+    """An address inside the network (loopback, private, link-local…), not on the internet."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
 
 
 def content_disposition_filename(value: str | None) -> str | None:
@@ -185,6 +238,64 @@ def _http_reason(status: int, attempts: int) -> str:
     return f"网站返回错误 HTTP {status}"
 
 
+def _incomplete(received: int, expected: int | None) -> FetchError:
+    of = f"应为{expected}字节" if expected is not None else "分块传输中途断开"
+    return FetchError(
+        f"下载不完整（收到{received}字节，{of}），连接中途断开，文件没有保存", kind="incomplete"
+    )
+
+
+class _Clock:
+    """Seconds left for one download on the wire, all its attempts and redirects together;
+    waiting for a turn at a busy host and the pauses between retries do not count."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+    @contextmanager
+    def running(self) -> Iterator[float]:
+        started = time.monotonic()
+        try:
+            yield self.left
+        finally:
+            self.left -= time.monotonic() - started
+
+
+class _Cutoff:
+    """Shuts a connection's socket when its time is up. A server trickling a byte a second
+    never trips the read timeout, so only a clock outside the reads can stop it."""
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float) -> None:
+        self.conn = conn
+        self.fired = False
+        self._timer = threading.Timer(max(0.0, seconds), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self) -> None:
+        self.fired = True
+        sock = self.conn.sock
+        if sock is not None:
+            with suppress(OSError):  # already closed
+                # the plain socket's shutdown: SSLSocket's would unwrap it under the reader
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One request to send."""
+
+    parts: urllib.parse.SplitResult
+    host: str
+    target: str
+    headers: dict[str, str]
+    url: str
+    trusted: bool  # on a site the registry names: may be inside the network
+
+
 @dataclass
 class _Response:
     status: int
@@ -231,19 +342,28 @@ class Fetcher:
     # -- fetching --------------------------------------------------------------------------
 
     def fetch(
-        self, url: str, *, conditional: bool = True, context: dict[str, Any] | None = None
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        context: dict[str, Any] | None = None,
+        sites: frozenset[str] | None = None,
     ) -> Fetched:
-        """The document at `url`, from the network or (304) from the archive.
+        """The document at `url`, from the network or (304) from the archive. `sites` are
+        the body's own sites, those of its registry URLs (None: the site of `url`): the
+        document, its redirects and stubs must be on them or on the allowed hosts.
 
         Raises FetchError with a reason in Chinese."""
         if not url.lower().startswith(("http://", "https://")):
             raise FetchError(f"不是网址：{url}", kind="bad_url")
         state = self.remembered(url) if conditional else None
+        named = sites or frozenset({site(url)})
+        clock = _Clock(self.policy.total_timeout)
         attempts = 0
         while True:
             attempts += 1
             try:
-                response = self._follow(url, state)
+                response = self._follow(url, state, named, clock)
                 break
             except _Retry as retry:
                 if attempts > self.policy.retries:
@@ -317,13 +437,15 @@ class Fetcher:
             },
         )
 
-    def _follow(self, url: str, state: dict[str, Any] | None) -> _Response:
+    def _follow(
+        self, url: str, state: dict[str, Any] | None, named: frozenset[str], clock: _Clock
+    ) -> _Response:
         """One attempt: the request and its redirects."""
         seen = [url]
         current = url
         for _ in range(self.policy.max_redirects + 1):
             validators = state  # sent on every hop: the last one answers 304 or 200
-            response = self._request(current, validators)
+            response = self._request(current, validators, named, clock, first=current == url)
             target = None
             if response.status in REDIRECTS:
                 target = response.headers.get("Location")
@@ -348,11 +470,23 @@ class Fetcher:
             kind="redirects",
         )
 
-    def _request(self, url: str, validators: dict[str, Any] | None) -> _Response:
+    def _request(
+        self,
+        url: str,
+        validators: dict[str, Any] | None,
+        named: frozenset[str],
+        clock: _Clock,
+        *,
+        first: bool,
+    ) -> _Response:
         parts = urllib.parse.urlsplit(encode_url(url))
         host = parts.hostname or ""
         if parts.scheme not in ("http", "https") or not host:
             raise FetchError(f"网址格式不对：{url}", kind="bad_url")
+        refused = off_site(url, named, self.policy.allowed_hosts)
+        if refused:  # checked before any connection: the other host never hears from us
+            where = "" if first else f"重定向到 {url}："
+            raise FetchError(where + refused, kind="refused")
         headers = {
             "User-Agent": USER_AGENT,
             "Accept": "*/*",
@@ -369,67 +503,101 @@ class Fetcher:
         with self.limits.slot(f"{parts.scheme}://{parts.netloc}"):
             with self._count_lock:
                 self.requests_made += 1
-            return self._exchange(parts, host, target, headers, url)
+            with clock.running() as left:
+                if left <= 0:
+                    raise FetchError(self._overtime(), kind="timeout")
+                call = _Call(parts, host, target, headers, url, trusted=site(url) in named)
+                return self._exchange(call, left)
 
-    def _exchange(
-        self,
-        parts: urllib.parse.SplitResult,
-        host: str,
-        target: str,
-        headers: dict[str, str],
-        url: str,
-    ) -> _Response:
-        p = self.policy
-        if parts.scheme == "https":
+    def _overtime(self) -> str:
+        return (
+            f"下载超过总时限{self.policy.total_timeout:g}秒仍未完成（网站发送太慢），已放弃"
+            "（设置 fetch_total_timeout）"
+        )
+
+    def _exchange(self, call: _Call, left: float) -> _Response:
+        """One request on its own connection, cut off when `left` seconds are up."""
+        timeout = min(self.policy.connect_timeout, left)
+        if call.parts.scheme == "https":
             conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                host, parts.port, timeout=p.connect_timeout, context=ssl.create_default_context()
+                call.host, call.parts.port, timeout=timeout, context=ssl.create_default_context()
             )
         else:
-            conn = http.client.HTTPConnection(host, parts.port, timeout=p.connect_timeout)
+            conn = http.client.HTTPConnection(call.host, call.parts.port, timeout=timeout)
+        cutoff = _Cutoff(conn, left)
         try:
+            response = None
             try:
-                conn.connect()
-            except TimeoutError:
-                raise _Retry(
-                    FetchError(f"连接超时（{p.connect_timeout:g}秒内连不上网站）", kind="timeout")
-                ) from None
-            except socket.gaierror:
-                raise FetchError(f"找不到网站（域名 {host} 无法解析）", kind="connection") from None
-            except ssl.SSLError as e:
-                raise FetchError(
-                    f"网站的 HTTPS 证书无效或加密连接失败（{e.reason}）", kind="connection"
-                ) from None
-            except OSError as e:
-                raise _Retry(
-                    FetchError(f"无法连接网站（{e.strerror or e}）", kind="connection")
-                ) from None
-            assert conn.sock is not None
-            conn.sock.settimeout(p.read_timeout)
-            try:
-                conn.request("GET", target, headers=headers)
-                response = conn.getresponse()
-                status = response.status
-                if status >= 500:
-                    raise _Retry(FetchError(_http_reason(status, 1), kind="http", status=status))
-                if status >= 400:
-                    raise FetchError(_http_reason(status, 1), kind="http", status=status)
-                body = b"" if status in REDIRECTS or status == 304 else self._read(response)
-            except TimeoutError:
-                raise _Retry(
-                    FetchError(
-                        f"读取超时（网站{p.read_timeout:g}秒没有响应或中途停止发送）",
-                        kind="timeout",
-                    )
-                ) from None
-            except (ConnectionError, http.client.HTTPException) as e:
-                raise _Retry(
-                    FetchError(
-                        f"连接中断（{type(e).__name__}），文件没有下载完整", kind="connection"
-                    )
-                ) from None
-            return _Response(status, response.headers, body, url)
+                self._connect(conn, call.host, timeout)
+                if not cutoff.fired:  # else it fired before the socket existed: no cut
+                    self._check_address(conn, call)
+                    response = self._converse(conn, call)
+            except (_Retry, FetchError):
+                if not cutoff.fired:
+                    raise
+            # a cut body may look whole (no Content-Length): the clock decides
+            if cutoff.fired or response is None:
+                raise FetchError(self._overtime(), kind="timeout")
+            return response
         finally:
+            cutoff.cancel()
             conn.close()
+
+    def _connect(self, conn: http.client.HTTPConnection, host: str, timeout: float) -> None:
+        try:
+            conn.connect()
+        except TimeoutError:
+            raise _Retry(
+                FetchError(f"连接超时（{timeout:g}秒内连不上网站）", kind="timeout")
+            ) from None
+        except socket.gaierror:
+            raise FetchError(f"找不到网站（域名 {host} 无法解析）", kind="connection") from None
+        except ssl.SSLError as e:
+            raise FetchError(
+                f"网站的 HTTPS 证书无效或加密连接失败（{e.reason}）", kind="connection"
+            ) from None
+        except OSError as e:
+            raise _Retry(
+                FetchError(f"无法连接网站（{e.strerror or e}）", kind="connection")
+            ) from None
+
+    def _check_address(self, conn: http.client.HTTPConnection, call: _Call) -> None:
+        """A host the registry does not name must be on the internet: a name that resolves
+        inside the network must not open it to a portal (before any request is sent)."""
+        assert conn.sock is not None
+        address = conn.sock.getpeername()[0]
+        if not call.trusted and internal(address):
+            raise FetchError(
+                f"网站 {site(call.url)} 的地址 {address} 是内网或本机地址，已拒绝访问"
+                "（只有登记表中写明的网站可以在内网）",
+                kind="refused",
+            )
+
+    def _converse(self, conn: http.client.HTTPConnection, call: _Call) -> _Response:
+        p = self.policy
+        assert conn.sock is not None
+        conn.sock.settimeout(p.read_timeout)
+        try:
+            conn.request("GET", call.target, headers=call.headers)
+            response = conn.getresponse()
+            status = response.status
+            if status >= 500:
+                raise _Retry(FetchError(_http_reason(status, 1), kind="http", status=status))
+            if status >= 400:
+                raise FetchError(_http_reason(status, 1), kind="http", status=status)
+            body = b"" if status in REDIRECTS or status == 304 else self._read(response)
+        except TimeoutError:
+            raise _Retry(
+                FetchError(
+                    f"读取超时（网站{p.read_timeout:g}秒没有响应或中途停止发送）",
+                    kind="timeout",
+                )
+            ) from None
+        except (OSError, http.client.HTTPException) as e:  # dropped, reset, TLS cut short
+            raise _Retry(
+                FetchError(f"连接中断（{type(e).__name__}），文件没有下载完整", kind="connection")
+            ) from None
+        return _Response(status, response.headers, body, call.url)
 
     def _read(self, response: http.client.HTTPResponse) -> bytes:
         p = self.policy
@@ -440,20 +608,20 @@ class Fetcher:
                 f"文件过大（{int(length) / MB:.1f}MB，超过上限{cap_mb}），可能不是年度报告",
                 kind="too_large",
             )
-        deadline = time.monotonic() + p.total_timeout
         chunks: list[bytes] = []
         size = 0
-        while chunk := response.read(65536):
-            size += len(chunk)
-            if size > p.max_bytes:
-                raise FetchError(
-                    f"文件过大（超过上限{cap_mb}），可能不是年度报告", kind="too_large"
-                )
-            if time.monotonic() > deadline:
-                raise _Retry(
-                    FetchError(f"下载超时（{p.total_timeout:g}秒内没有下载完）", kind="timeout")
-                )
-            chunks.append(chunk)
+        try:
+            while chunk := response.read(65536):
+                size += len(chunk)
+                if size > p.max_bytes:
+                    raise FetchError(
+                        f"文件过大（超过上限{cap_mb}），可能不是年度报告", kind="too_large"
+                    )
+                chunks.append(chunk)
+        except http.client.IncompleteRead as e:  # a chunked body that stops before its end
+            raise _Retry(_incomplete(size + len(e.partial), None)) from None
+        if response.length:  # http.client counts down Content-Length: bytes never sent
+            raise _Retry(_incomplete(size, size + response.length))
         data = b"".join(chunks)
         encoding = (response.getheader("Content-Encoding") or "").lower()
         if encoding in ("gzip", "deflate"):

@@ -3,13 +3,14 @@ its attachment taken when the page only links it, ambiguity recorded."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from pipelines.collect import archive, discovery
-from pipelines.collect.collector import Collector
+from pipelines.collect.collector import MAX_ATTACHMENTS, Collector
 from pipelines.collect.fetch import Fetcher, Policy
 from pipelines.read.cache import cached_parse
 from pipelines.registry.model import Entry
@@ -29,7 +30,7 @@ POLICY = Policy(read_timeout=2, retries=1, backoff=0.01, min_interval=0, per_hos
 NAME = "永安市财政局"
 
 
-def entry(year: int, listing: str, name: str = NAME, body_id: str = "cz", **kw) -> Entry:
+def entry(year: int, listing: str | None, name: str = NAME, body_id: str = "cz", **kw) -> Entry:
     return Entry(
         body_id, name, "永安市", "350481", "department", None, year, "", False,
         listing_url=listing, **kw,
@@ -132,3 +133,54 @@ def test_other_bodies_reports_on_a_shared_listing_are_not_taken(portal: Portal, 
     )
     docs = collector(tmp_path).collect_all([finance, education], date(2026, 1, 1))
     assert docs[0].sha256 is None and docs[1].sha256 is not None
+
+
+@pytest.fixture
+def other():
+    """A second server on 127.0.0.1, on another port: another site."""
+    with serve() as p:
+        yield p
+
+
+def test_links_to_another_site_are_refused(portal: Portal, other: Portal, tmp_path):
+    """An untrusted listing links 2023 to another host, and 2022's page attaches a PDF there:
+    neither is fetched; a body the registry places on that host is."""
+    t = "永安市财政局{}年政府信息公开工作年度报告"
+    far_report = other.add("/2023.html", report_html(NAME, 2023))
+    far_pdf = other.add("/2022.pdf", Route(report_pdf(NAME, 2022)))
+    portal.add("/2022.html", attachment_page(t.format(2022), [(far_pdf, "2022年报.pdf")]))
+    listing = portal.add(
+        "/ndbg/", listing_page([(far_report, t.format(2023)), ("/2022.html", t.format(2022))])
+    )
+    there = other.url.removeprefix("http://")
+    c = collector(tmp_path)
+    y2023, y2022 = c.collect_all([entry(2023, listing), entry(2022, listing)], date(2026, 1, 1))
+    assert y2023.sha256 is None and y2022.sha256 is None
+    assert y2023.error and y2023.error.startswith(f"不在该机关的网站上（{there}），已拒绝")
+    assert y2022.error and y2022.error.startswith(
+        f"报告页上的附件取不到：不在该机关的网站上（{there}），已拒绝"
+    )
+    assert other.hits == []
+    registered_there = replace(entry(2023, None, body_id="other"), source=far_report)
+    (doc,) = c.collect_all([registered_there], date(2026, 1, 1))
+    assert doc.sha256 and doc.error is None
+
+
+def test_attachments_tried_on_one_page_are_capped(portal: Portal, tmp_path):
+    files = [(f"/f/{n}.pdf", f"附件{n}.pdf") for n in range(40)]
+    for path, _ in files:
+        portal.add(path, Route(f"%PDF-1.4\n{path}\n%%EOF\n".encode()))  # not a report
+    page = portal.add("/2023.html", attachment_page("2023年年报", files))
+    (doc,) = collector(tmp_path).collect_all([replace(entry(2023, None), source=page)], date(2026, 1, 1))  # fmt: skip
+    assert sum(h.path.startswith("/f/") for h in portal.hits) == MAX_ATTACHMENTS == 10
+    assert doc.note == "报告页上有40个附件，只下载了前10个（上限10个），其中没有可读的年度报告"
+    assert doc.source == portal.url + "/f/0.pdf"  # the first had, for the reader to judge
+
+
+def test_a_report_cut_short_is_the_entrys_reason_not_a_document(portal: Portal, tmp_path):
+    url = portal.add("/2023.pdf", Route(report_pdf(NAME, 2023), cut_at=1000))
+    (doc,) = collector(tmp_path).collect_all([replace(entry(2023, None), source=url)], date(2026, 1, 1))  # fmt: skip
+    assert (
+        doc.sha256 is None and doc.error and doc.error.startswith("下载不完整（收到1000字节，应为")
+    )
+    assert not (tmp_path / "raw" / "sha256").exists()

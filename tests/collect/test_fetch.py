@@ -17,6 +17,9 @@ from pipelines.collect.fetch import (
     Policy,
     content_disposition_filename,
     encode_url,
+    internal,
+    off_site,
+    site,
 )
 
 from support.portal import Portal, Route, serve
@@ -210,3 +213,78 @@ def test_state_is_one_small_file_per_url(portal: Portal, tmp_path):
     (state,) = (tmp_path / "state").rglob("*.json")
     saved = json.loads(state.read_text(encoding="utf-8"))
     assert saved["url"] == url and saved["etag"] and saved["sha256"]
+
+
+@pytest.mark.parametrize("head_too", [False, True])
+def test_trickling_server_is_stopped_at_the_total_time_limit(portal: Portal, tmp_path, head_too):
+    """A byte every 0.2 s never trips the 0.5 s read timeout: only the 2 s limit on the whole
+    download stops it (the body alone would take 40 s), and it is not tried again."""
+    url = portal.add("/slow.pdf", Route(PDF[:200], trickle=0.2, trickle_head=head_too))
+    policy = Policy(**{**FAST.__dict__, "total_timeout": 2})
+    with pytest.raises(FetchError) as e:
+        fetcher(tmp_path, policy).fetch(url)
+    assert e.value.reason.startswith("下载超过总时限2秒仍未完成") and e.value.kind == "timeout"
+    assert len(portal.hits) == 1
+    assert portal.trickled < 200  # cut off, not read to the end and then judged
+    assert not (tmp_path / "raw" / "sha256").exists()
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_download_cut_short_is_incomplete_and_not_stored(portal: Portal, tmp_path, chunked):
+    url = portal.add("/cut.pdf", Route(PDF, cut_at=300, chunked=chunked))
+    with pytest.raises(FetchError) as e:
+        fetcher(tmp_path).fetch(url)
+    expected = "分块传输中途断开" if chunked else f"应为{len(PDF)}字节"
+    assert e.value.reason.startswith(f"下载不完整（收到300字节，{expected}）")
+    assert "已重试2次" in e.value.reason and e.value.kind == "incomplete"
+    assert not (tmp_path / "raw" / "sha256").exists()
+    assert provenance(tmp_path) == []
+
+
+def test_a_whole_chunked_body_downloads(portal: Portal, tmp_path):
+    url = portal.add("/whole.pdf", Route(PDF * 3, chunked=True))
+    assert fetcher(tmp_path).fetch(url).bytes == len(PDF) * 3
+
+
+@pytest.fixture
+def other():
+    """Another server on 127.0.0.1, on another port: another site."""
+    with serve() as p:
+        p.add("/secret.pdf", Route(PDF))
+        yield p
+
+
+def test_redirects_and_stubs_to_another_host_are_refused(portal: Portal, other: Portal, tmp_path):
+    elsewhere = other.url + "/secret.pdf"
+    there = elsewhere.removeprefix("http://").split("/")[0]
+    portal.add("/moved", Route(status=302, location=elsewhere))
+    portal.add("/stub.html", Route(f'<meta http-equiv="refresh" content="0;url={elsewhere}">'.encode()))  # fmt: skip
+    for path in ("/moved", "/stub.html"):
+        with pytest.raises(FetchError) as e:
+            fetcher(tmp_path).fetch(portal.url + path)
+        assert e.value.reason.startswith(f"重定向到 {elsewhere}：不在该机关的网站上（{there}）")
+        assert e.value.kind == "refused" and there in e.value.reason
+    # allowed by the data office, yet an address inside the network: still refused
+    policy = Policy(**{**FAST.__dict__, "allowed_hosts": (there,)})
+    with pytest.raises(FetchError) as e:
+        fetcher(tmp_path, policy).fetch(portal.url + "/moved")
+    assert f"网站 {there} 的地址 127.0.0.1 是内网或本机地址" in e.value.reason
+    assert other.hits == []  # the other server never got a request
+    # a site the registry names is one the data office trusts, wherever it is
+    assert fetcher(tmp_path).fetch(
+        portal.url + "/moved", sites=frozenset({site(portal.url), there})
+    )
+
+
+def test_a_site_is_its_host_and_a_port_of_its_own():
+    assert site("http://WWW.Yongan.gov.cn/a") == site("https://www.yongan.gov.cn:443/b")
+    assert site("http://www.yongan.gov.cn:8080/") == "www.yongan.gov.cn:8080"
+    assert site("www.yongan.gov.cn") == "www.yongan.gov.cn"  # as written in the settings
+    assert site("http://127.0.0.1:5001/x") != site("http://127.0.0.1:5002/x")
+    named = frozenset({"www.yongan.gov.cn"})
+    assert off_site("https://www.yongan.gov.cn/f.pdf", named, ()) is None
+    assert off_site("http://cdn.example.cn/f.pdf", named, ("cdn.example.cn",)) is None
+    refused = off_site("http://cdn.example.cn/f.pdf", named, ())
+    assert refused and "cdn.example.cn" in refused and "fetch_allowed_hosts" in refused
+    assert internal("169.254.169.254") and internal("10.0.0.8") and internal("::ffff:127.0.0.1")
+    assert not internal("202.96.128.86")

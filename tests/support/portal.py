@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 standing in for government portals in tests.
 
 Routes are set per path: a body with its headers, a status, a redirect, N server errors before
-success, a hang (to hit the read timeout), a body sent without Content-Length. Every request
+success, a hang (to hit the read timeout), a body sent without Content-Length, chunked, cut
+short (fewer bytes than announced), or trickled a byte at a time (head too). Every request
 is logged (path, validators sent, status answered) so tests can count what was transferred.
 Loops are bounded: a hang waits on an event that the server's shutdown sets.
 """
@@ -30,6 +31,10 @@ class Route:
     hang: float = 0.0  # seconds to stall after the headers (read timeout)
     no_length: bool = False  # stream without Content-Length (close-delimited)
     delay: float = 0.0  # seconds before answering (to observe concurrency)
+    chunked: bool = False  # Transfer-Encoding: chunked (4 KB chunks)
+    cut_at: int | None = None  # send only this many bytes of the body, then close
+    trickle: float = 0.0  # seconds between two bytes of the body (never a read timeout)
+    trickle_head: bool = False  # the status line and headers too
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Portal:
         self.hits: list[Hit] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.trickled = 0  # bytes of trickled answers actually written
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
         self.stop = threading.Event()
@@ -186,22 +192,63 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        if route is not None and route.no_length and status == 200:
+        plain = route is None or status != 200
+        if not plain and route.no_length:
             self.send_header("Connection", "close")
             self.close_connection = True
+        elif not plain and route.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
         else:
             self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if route is not None and route.hang and status == 200:
+        if plain:
+            self.end_headers()
+            self._send(body)
+            return
+        self._send_head(route)
+        if route.hang:
             self.wfile.write(body[:10])
             self.wfile.flush()
             self.portal.stop.wait(route.hang)
             return
+        self._send_body(route, body)
+
+    def _send_head(self, route: Route) -> None:
+        if not route.trickle_head:
+            self.end_headers()
+            return
+        self._headers_buffer.append(b"\r\n")  # type: ignore[attr-defined]
+        head = b"".join(self._headers_buffer)  # type: ignore[attr-defined]
+        self._headers_buffer = []  # type: ignore[attr-defined]
+        self._send(head, route.trickle)
+
+    def _send_body(self, route: Route, body: bytes) -> None:
+        if route.cut_at is not None:
+            body = body[: route.cut_at]
+            self.close_connection = True  # the answer ends here: the client sees it cut
+        if not route.chunked:
+            self._send(body, route.trickle)
+            return
+        for i in range(0, len(body), 4096):
+            piece = body[i : i + 4096]
+            self._send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n", route.trickle)
+        if route.cut_at is None:
+            self._send(b"0\r\n\r\n")
+
+    def _send(self, data: bytes, trickle: float = 0.0) -> None:
+        """`data` in 64 KB writes, or a byte at a time `trickle` seconds apart (until the
+        client goes or the server stops)."""
+        step = 1 if trickle else 65536
         try:
-            for i in range(0, len(body), 65536):
-                self.wfile.write(body[i : i + 65536])
+            for i in range(0, len(data), step):
+                self.wfile.write(data[i : i + step])
+                if trickle:
+                    self.wfile.flush()
+                    with self.portal._lock:
+                        self.portal.trickled += 1
+                    if self.portal.stop.wait(trickle):
+                        return
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (size cap): expected
+            pass  # the client gave up (size cap, time limit): expected
 
     def _plan(
         self, route: Route | None, path: str, inm: str | None, ims: str | None
