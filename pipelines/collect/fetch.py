@@ -143,9 +143,10 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def site(url: str) -> str:
     """The site of a URL (or of a bare "host[:port]"): its host, with the port when it is not
     the scheme's own, so that http://a.gov.cn and https://a.gov.cn are one site and
-    http://a.gov.cn:8080 another."""
+    http://a.gov.cn:8080 another. www.a.gov.cn is a.gov.cn: portals answer at both and
+    redirect from one to the other."""
     parts = urllib.parse.urlsplit(url.strip() if "://" in url else f"http://{url.strip()}")
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").lower().removeprefix("www.")
     if not host.isascii():
         host = host.encode("idna").decode("ascii")
     try:
