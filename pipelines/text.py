@@ -7,7 +7,7 @@ import codecs
 
 
 def utf16(data: bytes) -> str | None:
-    """"utf-16" where the bytes are UTF-16 text (Windows Notepad's "Unicode": a BOM, or none
+    """ "utf-16" where the bytes are UTF-16 text (Windows Notepad's "Unicode": a BOM, or none
     with NULs beside every ASCII character), else None."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
