@@ -44,6 +44,7 @@ class Limits:
     memory_mb: int = 3072  # what reading one document may add to the process
     max_span: int = 100  # rowspan/colspan of one HTML cell (the template's tables: < 40)
     max_cells: int = 20_000  # cells of one table (the template's largest: ≈300)
+    document_cells: int = 200_000  # cells of all a document's tables (a report's: ≈1,000)
     ocr_pages: int = 50  # pages of one document read by OCR
     page_pixels: int = 40_000_000  # pixels of one page rendered for OCR (A4 at 300 dpi: 8.7 M)
     unzipped_mb: int = 200  # a Word file's parts once unzipped
@@ -56,6 +57,7 @@ class Limits:
             memory_mb=_env("XXGK_DOCUMENT_MEMORY_MB", cls.memory_mb),
             max_span=_env("XXGK_MAX_SPAN", cls.max_span),
             max_cells=_env("XXGK_MAX_TABLE_CELLS", cls.max_cells),
+            document_cells=_env("XXGK_MAX_DOCUMENT_CELLS", cls.document_cells),
             ocr_pages=_env("XXGK_OCR_MAX_PAGES", cls.ocr_pages),
             page_pixels=_env("XXGK_OCR_MAX_PIXELS", cls.page_pixels),
             unzipped_mb=_env("XXGK_MAX_UNZIPPED_MB", cls.unzipped_mb),
@@ -93,6 +95,13 @@ def check_cells(count: int, what: str, limits: Limits) -> None:
     if count > limits.max_cells:
         raise refuse(
             f"{what}超过{limits.max_cells}格（合并单元格按展开计）", f"每表{limits.max_cells}格"
+        )
+
+
+def check_document_cells(count: int, limits: Limits) -> None:
+    if count > limits.document_cells:
+        raise refuse(
+            f"文件中的表格共超过{limits.document_cells}格", f"全文{limits.document_cells}格"
         )
 
 

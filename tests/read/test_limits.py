@@ -242,3 +242,9 @@ def wait_for(condition, seconds: float) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_many_tables_each_under_the_cap_are_capped_together():
+    table = "<table>" + "<tr><td>1</td><td>2</td></tr>" * 10 + "</table>"  # 20 cells
+    error = refused((HEAD + table * 10_001 + "</body></html>").encode())
+    assert "全文200000格" in error.reason

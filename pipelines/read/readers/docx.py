@@ -50,6 +50,7 @@ class _Walker:
         self.rows: list[Row] = []
         self.tables = 0
         self.paragraphs = 0
+        self.cells = 0  # of every table so far
 
     def walk(self, container: Any, parent: Any) -> None:
         """Emit the paragraphs and tables of a body, cell or content control in order."""
@@ -65,7 +66,10 @@ class _Walker:
                     self.unwrap(table)
                 else:
                     self.tables += 1
-                    self.rows.extend(_table_rows(table, self.tables))
+                    rows = _table_rows(table, self.tables)
+                    self.cells += sum(len(row) for row in rows)
+                    limits.check_document_cells(self.cells, limits.current())
+                    self.rows.extend(rows)
             elif child.tag == _SDT:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:

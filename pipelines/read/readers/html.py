@@ -92,6 +92,8 @@ class _Walker:
         self.buffer: list[str] = []
         self.tables = 0
         self.paragraphs = 0
+        self.cells = 0  # of every table so far
+        self.bounds = limits.current()
 
     def flush(self) -> None:
         text = clean("".join(self.buffer))
@@ -122,7 +124,10 @@ class _Walker:
         if tag == "table" and not _has_nested_table(element):
             self.flush()
             self.tables += 1
-            self.rows.extend(_table_rows(element, self.tables))
+            table = _table_rows(element, self.tables)
+            self.cells += sum(len(row) for row in table)
+            limits.check_document_cells(self.cells, self.bounds)
+            self.rows.extend(table)
             return []
         if tag in _BLOCK:
             self.flush()
