@@ -5,7 +5,7 @@ import dagster as dg
 from pydantic import Field
 
 import schemas
-from assets.metadata import md_or_none
+from assets.metadata import listed, md_or_none
 from assets.partitions import BACKFILL, REPORTS
 from assets.registry import registry
 from assets.resources import XxgkPaths
@@ -53,7 +53,7 @@ def inbox_files_matched(paths: XxgkPaths) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not unmatched,
         severity=dg.AssetCheckSeverity.WARN,
-        description="；".join(unmatched[:20]) or "全部对应",
+        description=listed(unmatched, "全部对应"),
         metadata={"未对应 unmatched": len(unmatched)},
     )
 

@@ -21,3 +21,9 @@ def md_table(header: list[str], rows: list[list[Any]], limit: int = 30) -> dg.Me
 def md_or_none(header: list[str], rows: list[list[Any]], limit: int = 30) -> dg.MetadataValue | str:
     """A table, or 无 when there is nothing to list."""
     return md_table(header, rows, limit) if rows else NONE
+
+
+def listed(items: list[Any], nothing: str, limit: int = 20) -> str:
+    """An asset check's description: the first `limit` items, each shown as text (they hold
+    file names, body names and portal text), or `nothing`."""
+    return "；".join(markdown(i) for i in items[:limit]) or nothing

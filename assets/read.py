@@ -5,7 +5,7 @@ import dagster as dg
 
 import schemas
 from assets.collect import documents
-from assets.metadata import md_table
+from assets.metadata import listed, md_table
 from assets.partitions import BACKFILL, REPORTS
 from assets.resources import XxgkPaths
 from pipelines import run
@@ -75,6 +75,6 @@ def rows_match_schemas(
     return dg.AssetCheckResult(
         passed=not violations,
         severity=dg.AssetCheckSeverity.ERROR,
-        description="；".join(str(v) for v in violations[:20]) or "全部符合",
+        description=listed(violations, "全部符合"),
         metadata={"分区 partitions": len(keys), "违反约束数 violations": len(violations)},
     )

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets import partitions
-from assets.metadata import NONE, md_or_none, md_table
+from assets.metadata import NONE, listed, md_or_none, md_table
 from assets.resources import XxgkPaths
 from pipelines import run
 from pipelines.registry import partitions as scheme
@@ -62,6 +62,6 @@ def registry_rows_valid(paths: XxgkPaths) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not facts.problems,
         severity=dg.AssetCheckSeverity.ERROR,
-        description="；".join(facts.problems[:20] or facts.warnings[:20]) or "登记表无问题",
+        description=listed(facts.problems or facts.warnings, "登记表无问题"),
         metadata={"问题数 problems": len(facts.problems), "提醒数 warnings": len(facts.warnings)},
     )

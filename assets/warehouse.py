@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 
 import schemas
-from assets.metadata import md_table
+from assets.metadata import listed, md_table
 from assets.read import reports
 from assets.resources import XxgkPaths
 from pipelines import run
@@ -92,7 +92,7 @@ def tables_match_schemas(paths: XxgkPaths) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not violations,
         severity=dg.AssetCheckSeverity.ERROR,
-        description="；".join(str(v) for v in violations[:20]) or "全部符合",
+        description=listed(violations, "全部符合"),
         metadata={"违反约束数 violations": len(violations)},
     )
 
@@ -112,7 +112,7 @@ def every_report_read(paths: XxgkPaths) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not bad,
         severity=dg.AssetCheckSeverity.WARN,
-        description="；".join(bad) or "全部读出",
+        description=listed(bad, "全部读出"),
         metadata={
             f"状态 {schemas.label('reports', 'status', k)}": v for k, v in sorted(counts.items())
         },
@@ -141,7 +141,7 @@ def consistency_rules(paths: XxgkPaths):  # type: ignore[no-untyped-def]
             asset_key="warehouse",
             passed=hit is None,
             severity=dg.AssetCheckSeverity.WARN,
-            description="；".join(hit["shown"]) if hit else "没有报告违反此规则",
+            description=listed(hit["shown"] if hit else [], "没有报告违反此规则", limit=10),
             metadata={"问题数 findings": hit["n"] if hit else 0},
         )
 
@@ -159,6 +159,6 @@ def every_report_found(paths: XxgkPaths) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not gaps,
         severity=dg.AssetCheckSeverity.WARN,
-        description="；".join(shown) or "全部按时取得",
+        description=listed(shown, "全部按时取得"),
         metadata={"缺少或逾期 gaps": len(gaps)},
     )

@@ -95,3 +95,17 @@ def test_dagster_metadata_tables_show_names_as_text(renamed):
     for name in SHOWN.values():
         assert name in shown, name
     assert page.tags.count("tr") == 1 + len(bodies.splitlines()) - 2  # one row per body
+
+
+def test_asset_check_descriptions_show_names_as_text(renamed):
+    """The checks list bodies by name (reports not read, reports missing or late)."""
+    _, run = renamed
+    descriptions = [e.description or "" for e in run.checks().values()]
+    naming = [
+        d for d in descriptions if any(name in "".join(render(d).text) for name in SHOWN.values())
+    ]
+    assert naming, "no check names a renamed body: the test would show nothing"
+    for description in descriptions:
+        page = render(description)
+        assert not LIVE & set(page.tags), (description, page.tags)
+        assert "\r" not in description and "\n" not in description
