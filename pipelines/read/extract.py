@@ -59,6 +59,11 @@ _HEADINGS = {
 }
 
 
+# The printed text kept beside a value: a whole cell, but not a page of text run into one cell
+# (a spreadsheet cell holds 32,767 characters; a CSV line of megabytes helps no one).
+PRINTED_WIDTH = 200
+
+
 @dataclass
 class _Reading:
     """Cells read so far, with where they came from."""
@@ -80,7 +85,7 @@ class _Reading:
         """The value of `cell` at `path`. `unit`: the money unit the value is stored in (None:
         a count); `stated`: the unit the table's header (or the template) gives the column."""
         self.locations[path] = cell.location
-        self.printed[path] = cell.text
+        self.printed[path] = shown(cell.text, PRINTED_WIDTH)
         self.values[path] = None
         if cell.text in BLANK_MARKERS:
             return
@@ -119,7 +124,7 @@ class _Reading:
         else:
             self.values[path] = int(number)
         if not signed and number < 0:
-            self._add("NON_NEGATIVE", "error", f"{cell.location}「{cell.text}」为负数", path)
+            self._add("NON_NEGATIVE", "error", f"{cell.location}「{shown(cell.text)}」为负数", path)
 
     def _in_unit(
         self, path: str, cell: Cell, number: Decimal, unit: str | None, stated: str | None
@@ -667,7 +672,7 @@ def _cut_or_say(
     """The numbers of `cell` cut as its groups' totals confirm (DIGITS_SPLIT), or None when
     no cut or several fit (DIGITS_RUN_TOGETHER): never a guess."""
     ways = digits.cuts(cell.text, groups)
-    where = f"{cell.location}的数字连在一起（「{cell.text}」）"
+    where = f"{cell.location}的数字连在一起（「{shown(cell.text, 60)}」）"
     if len(ways) == 1:
         reading.findings.append(
             Finding(
