@@ -47,8 +47,9 @@ test: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/pytest
 
+PORT ?= 3000
 ui: .venv/.runtime
-	.venv/bin/xxgk ui
+	.venv/bin/xxgk ui --port $(PORT)
 
 clean:
 	rm -rf data .venv $(TOOLS) $(WIDGET)/node_modules

@@ -126,7 +126,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, paths: XxgkPaths) -> dg.Se
         run_requests=requests,
         dynamic_partitions_requests=changes,
         skip_reason=None if requests else f"新文件都对不上机关和年度：{unmatched}",
-        cursor=json.dumps(current, sort_keys=True),
+        cursor=json.dumps(current, sort_keys=True, ensure_ascii=False),  # names readable in the UI
     )
 
 

@@ -14,6 +14,7 @@ import dagster as dg
 
 from assets import partitions
 from assets.definitions import ALL_ASSETS, defs
+from assets.metadata import YES
 from assets.resources import XxgkPaths
 from pipelines import run
 
@@ -32,8 +33,8 @@ class Launched:
         meta = {k: v.value for k, v in event.metadata.items()}
         return {
             "version": meta["版本 version"],
-            "created": meta["新版本 new version"],
-            "bump": meta["升级 bump"] or None,
+            "created": meta["新版本 new version"] == YES,
+            "bump": meta["升级 bump"].split()[-1] if meta["升级 bump"] else None,
             "path": meta["目录 path"],
         }
 

@@ -8,6 +8,12 @@ import dagster as dg
 from publish.escape import markdown
 
 NONE = "无 none"
+YES, NO = "是 yes", "否 no"
+
+
+def yes_no(value: bool) -> str:
+    """A yes/no fact as the clerk reads it (not Python's True)."""
+    return YES if value else NO
 
 
 def md_table(header: list[str], rows: list[list[Any]], limit: int = 30) -> dg.MetadataValue:

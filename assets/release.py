@@ -3,12 +3,12 @@
 import dagster as dg
 from pydantic import Field
 
-from assets.metadata import md_or_none, md_table
+from assets.metadata import md_or_none, md_table, yes_no
 from assets.resources import XxgkPaths
 from assets.warehouse import warehouse
 from pipelines import run
 from pipelines.datadir import Busy
-from publish.versioning import AUTO, VersionRefused
+from publish.versioning import AUTO, BUMP_LABELS, VersionRefused
 
 
 class ReleaseConfig(dg.Config):
@@ -24,6 +24,13 @@ class ReleaseConfig(dg.Config):
         default=False,
         description="数据没有变化也发布新版本。Make a release even when no data changed.",
     )
+
+
+def bump_label(bump: str | None) -> str:
+    """`修订号（数据更正） patch`: the bump's Chinese label with its name (read back by launch)."""
+    if bump is None:
+        return ""
+    return f"{BUMP_LABELS.get(bump, '首次发布')} {bump}"
 
 
 @dg.asset(
@@ -50,8 +57,8 @@ def release(
     return dg.MaterializeResult(
         metadata={
             "版本 version": result.version,
-            "新版本 new version": result.created,
-            "升级 bump": result.bump or "",
+            "新版本 new version": yes_no(result.created),
+            "升级 bump": bump_label(result.bump),
             "更新日志 changelog": dg.MetadataValue.md(summary),
             "提醒 notes": md_or_none(["提醒 note"], [[n] for n in result.notes]),
             "目录 path": dg.MetadataValue.path(str(result.path)),

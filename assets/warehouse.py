@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 
 import schemas
-from assets.metadata import listed, md_table
+from assets.metadata import listed, md_table, yes_no
 from assets.read import reports
 from assets.resources import XxgkPaths
 from pipelines import run
@@ -36,8 +36,12 @@ def warehouse(context: dg.AssetExecutionContext, paths: XxgkPaths) -> dg.Materia
             "DuckDB 文件 file": str(s.data.warehouse),
             "重新载入的分区 partitions loaded now": len(update.changed),
             "删除的分区 partitions removed": len(update.removed),
-            "重建 rebuilt": update.rebuilt,
-            **{f"行数 rows: {k}": v for k, v in update.counts.items()},
+            "重建 rebuilt": yes_no(update.rebuilt),
+            **{
+                f"行数 rows: {schemas.load(k)['title']}": update.counts[k]
+                for k in schemas.published_tables()
+                if k in update.counts
+            },
             **{f"覆盖 {label} {k}": counts.get(("coverage", k), 0) for k, label in cover.items()},
             "逾期 late": counts.get(("coverage", "late"), 0),
             "机关×年度 body × year": _matrix(run.query(s, "coverage_matrix", {"limit": 100})),

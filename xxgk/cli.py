@@ -348,6 +348,10 @@ def _configure(data_dir: Path | None, registry: Path | None) -> None:
         os.environ["XXGK_REGISTRY"] = str(registry.resolve())
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home(datadir.data_dir()))
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    # the folder the data office drops reports into is there before the first report is
+    inbox = datadir.DataDir(datadir.data_dir()).inbox
+    with contextlib.suppress(OSError):  # a read-only data dir: the run says so in its words
+        inbox.mkdir(parents=True, exist_ok=True)
 
 
 # The console says what failed in the summary, in one line each (a full disk in Chinese); the
@@ -422,7 +426,7 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
     for r in rows:
         reason = f"：{r['status_reason']}" if r["status_reason"] else ""
         lines.append(
-            f"  {r['body_id']} {r['year']} {status[r['status']]} "
+            f"  {r['name'] or r['body_id']} {r['year']} {status[r['status']]} "
             f"(错误 {r['errors']}，警告 {r['warnings']}){reason}"
         )
     if total > SHOWN_REPORTS:
@@ -444,7 +448,7 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
         "",
         f"发布 release {release['version']}（{new}）: {release['path']}",
         f"数据仓库 DuckDB: {s.data.warehouse}",
-        f"Dagster 界面 UI: xxgk ui --data-dir {os.environ.get('XXGK_DATA_DIR', 'data')}"
+        f"Dagster 界面 UI: .venv/bin/xxgk ui --data-dir {os.environ.get('XXGK_DATA_DIR', 'data')}"
         f"  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})",
     ]
 
@@ -499,6 +503,7 @@ def _serve(data_dir: Path | None, port: int) -> int:
 
 
 def _ui(host: str, port: str) -> int:
+    import signal
     import subprocess
 
     command = [
@@ -514,7 +519,23 @@ def _ui(host: str, port: str) -> int:
         port,
     ]
     print(f"Dagster UI: http://{host}:{port}  (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
-    return subprocess.call(command)
+    # dagster dev starts a webserver and a daemon: in a group of their own, stopped together
+    # whether this process gets Ctrl-C or a kill (TERM), so that none is left running
+    process = subprocess.Popen(command, start_new_session=True)
+
+    def stop(signum: int, frame: object) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+    try:
+        return process.wait()
+    finally:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _demo_corpus(seed_text: Path) -> int:

@@ -96,6 +96,30 @@ def load(
     return from_sheet(sheet, str(path.resolve()), sha256(data), as_of=as_of, first_year=first_year)
 
 
+def _row_checks(
+    row: dict[str, str | None], where: str, broken: set[str]
+) -> tuple[list[str], list[str]]:
+    """(problems, warnings) of one row beyond its schema, skipping checks of broken fields."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    if "" in broken:
+        return problems, warnings  # the row as a whole is wrong (e.g. a duplicate key)
+    if not broken & {"region_code", "region_name"}:
+        error, warning = regions.check(row["region_code"] or "", row["region_name"] or "")
+        if error:
+            problems.append(f"{where}「region_code」：{error}")
+        if warning:
+            warnings.append(f"{where}「region_name」：{warning}")
+    if broken & {"active_from", "active_to", "year"}:
+        return problems, warnings
+    start, end = _years(row.get("active_from")), _years(row.get("active_to"))
+    if start and end and start > end:
+        problems.append(f"{where}「active_to」：终止年度 {end} 早于起始年度 {start}")
+    if not row.get("year") and row.get("source"):
+        problems.append(f"{where}「year」：写了报告位置却没有写统计年度")
+    return problems, warnings
+
+
 def from_sheet(
     sheet: Sheet,
     path: str,
@@ -111,6 +135,7 @@ def from_sheet(
     problems: list[str] = []
     warnings: list[str] = []
     bad: set[int] = set()  # indexes into sheet.rows
+    failed: dict[int, set[str]] = {}  # the fields of each row that broke the schema
     for v in validate_text_rows("registry", sheet.rows):
         # validate_text_rows numbers rows from line 2; map back to the sheet's own lines
         i = v.row - 2 if v.row is not None else None
@@ -119,22 +144,14 @@ def from_sheet(
         problems.append(f"{sheet.where}第{line}行{column}：{v.message}")
         if i is not None:
             bad.add(i)
+            failed.setdefault(i, set()).add(v.field or "")
+    # every check on every row whose fields it reads are valid: a clerk mends a row in one
+    # pass, not one problem per run
     for i, row in enumerate(sheet.rows):
-        if i in bad:
-            continue
-        where = f"{sheet.where}第{sheet.lines[i]}行"
-        error, warning = regions.check(row["region_code"] or "", row["region_name"] or "")
-        if error:
-            problems.append(f"{where}「region_code」：{error}")
-            bad.add(i)
-        if warning:
-            warnings.append(f"{where}「region_name」：{warning}")
-        start, end = _years(row.get("active_from")), _years(row.get("active_to"))
-        if start and end and start > end:
-            problems.append(f"{where}「active_to」：终止年度 {end} 早于起始年度 {start}")
-            bad.add(i)
-        if not row.get("year") and row.get("source"):
-            problems.append(f"{where}「year」：写了报告位置却没有写统计年度")
+        errors, notes = _row_checks(row, f"{sheet.where}第{sheet.lines[i]}行", failed.get(i, set()))
+        problems += errors
+        warnings += notes
+        if errors:
             bad.add(i)
     rows = [
         (f"{sheet.where}第{sheet.lines[i]}行", _row_entry(r))

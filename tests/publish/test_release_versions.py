@@ -206,7 +206,8 @@ def test_release_metadata_in_dagster_shows_version_changelog_and_catalog(sequenc
     _, data, outputs, _ = sequence
     meta = outputs[1].metadata("release")
     assert meta["版本 version"] == "1.0.1"
-    assert meta["升级 bump"] == "patch"
+    assert meta["升级 bump"] == "修订号（数据更正） patch"  # Chinese first, the name beside
+    assert meta["新版本 new version"] == "是 yes"  # not Python's True
     assert "修订号" in meta["更新日志 changelog"]
     catalog = Path(meta["数据目录网页 catalog"])
     assert catalog == data / "releases" / "1.0.1" / "index.html" and catalog.is_file()

@@ -58,6 +58,9 @@ def test_excel_registry_with_row_level_messages(tmp_path):
          None, None, None, None],
         ["ya-years", "永安市林业局", "永安市", 350481, "bureau", None, None, None, None,
          None, 2023, 2021, "ftp://x"],
+        # a schema error and a wrong division in one row: both said in one pass
+        ["ya-both", "永安市某办", "永安市", 359998, "office", None, 2023, "z.pdf", None,
+         None, None, None, None],
     ]  # fmt: skip
     reg = registry.load(xlsx(tmp_path / "r.xlsx", rows, title_rows=1), as_of=date(2024, 3, 1))
     text = "\n".join(reg.problems)
@@ -65,6 +68,10 @@ def test_excel_registry_with_row_level_messages(tmp_path):
     assert f"{where}第5行「region_code」：行政区划代码 359999 不在 GB/T 2260" in text
     assert f"{where}第7行「level」：应为以下之一" in text
     assert f"{where}第7行「listing_url」：格式不对" in text
+    # the other checks run on rows with schema errors too (a clerk needed two passes)
+    assert f"{where}第7行「active_to」：终止年度 2021 早于起始年度 2023" in text
+    assert f"{where}第8行「level」：应为以下之一" in text
+    assert f"{where}第8行「region_code」：行政区划代码 359998 不在 GB/T 2260" in text
     assert f"{where}第6行「region_name」" in "\n".join(reg.warnings)
     ids = sorted({e.body_id for e in reg.entries})
     assert ids == ["ya-cz", "ya-jy", "ya-name"]  # the warning keeps its row
