@@ -1,5 +1,5 @@
 """The Dagster code location of xxgk (named in pyproject.toml): one module per asset group, in
-flow order — registry → collect → read → warehouse → release. The collect and read assets are
+flow order — registry → collect → read → warehouse → corrections → release. The collect and read assets are
 partitioned by year and division; the others are whole.
 
 Runs execute in one process by default; reading uses every core from inside its step (a pool
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import automation, collect, engine, read, registry, release, warehouse
+from assets import automation, collect, corrections, engine, read, registry, release, warehouse
 from assets.resources import default_paths
 
 ALL_ASSETS = [
@@ -21,6 +21,7 @@ ALL_ASSETS = [
     collect.documents,
     read.reports,
     warehouse.warehouse,
+    corrections.corrections,
     release.release,
 ]
 
@@ -32,6 +33,7 @@ ALL_CHECKS = [
     warehouse.every_report_read,
     warehouse.consistency_rules,
     warehouse.every_report_found,
+    corrections.corrections_match_cells,
 ]
 
 # The whole flow as one job (the UI, the schedules, the sensors and `xxgk run` launch it): a run

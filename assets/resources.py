@@ -20,8 +20,8 @@ _POLICY = Policy()
 
 
 class XxgkPaths(dg.ConfigurableResource):
-    """Paths of one deployment. Defaults come from XXGK_DATA_DIR, XXGK_REGISTRY and
-    XXGK_LOCAL_DIRS."""
+    """Paths of one deployment. Defaults come from XXGK_DATA_DIR, XXGK_REGISTRY,
+    XXGK_LOCAL_DIRS and XXGK_CORRECTIONS."""
 
     data_dir: str
     registry: str
@@ -52,6 +52,9 @@ class XxgkPaths(dg.ConfigurableResource):
     # paths, separated by ":" (as in PATH). A path resolving anywhere else (`../`, an absolute
     # path, a symlink) is refused, and the entry's reason says so.
     local_dirs: str = ""
+    # The data office's corrections file (CSV or Excel). Empty: corrections.csv in the data
+    # directory.
+    corrections: str = ""
 
     def settings(self) -> Settings:
         return Settings(
@@ -72,6 +75,7 @@ class XxgkPaths(dg.ConfigurableResource):
             as_of=date.fromisoformat(self.as_of) if self.as_of else None,
             read_workers=self.read_workers,
             local_dirs=tuple(Path(d) for d in self.local_dirs.split(os.pathsep) if d),
+            corrections=Path(self.corrections) if self.corrections else None,
         )
 
     @property
@@ -85,4 +89,5 @@ def default_paths() -> XxgkPaths:
         registry=str(datadir.registry_path()),
         read_workers=int(os.environ.get("XXGK_READ_WORKERS", "0")),
         local_dirs=os.environ.get("XXGK_LOCAL_DIRS", ""),
+        corrections=os.environ.get("XXGK_CORRECTIONS", ""),
     )

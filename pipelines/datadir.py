@@ -51,6 +51,11 @@ class DataDir:
         return self.root / "parsed"
 
     @property
+    def corrections(self) -> Path:
+        """corrections.csv: the data office's corrections of cells (unless set elsewhere)."""
+        return self.root / "corrections.csv"
+
+    @property
     def inbox(self) -> Path:
         """inbox/: reports the data office received by other means."""
         return self.root / "inbox"

@@ -29,6 +29,7 @@ from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
 from pipelines.registry import load, partitions, snapshot
 from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry
+from pipelines.tables import corrections as fixes
 from pipelines.tables import cross_year, rows
 from pipelines.tables import partition as reading
 from pipelines.tables.rows import PARTITION_TABLES
@@ -40,8 +41,9 @@ from warehouse.validate import Violation, check_database, check_files
 @dataclass(frozen=True)
 class Settings:
     """One deployment: its data directory, its registry, how politely to fetch, how many
-    processes read documents (0: every core), the day it runs as (None: today), and the folders
-    besides the registry's that its local sources may be read from."""
+    processes read documents (0: every core), the day it runs as (None: today), the folders
+    besides the registry's that its local sources may be read from, and the data office's
+    corrections file (None: corrections.csv in the data directory)."""
 
     data: DataDir
     registry: Path
@@ -50,6 +52,7 @@ class Settings:
     as_of: date | None = None
     read_workers: int = 0
     local_dirs: tuple[Path, ...] = ()
+    corrections: Path | None = None
 
     def today(self) -> date:
         return self.as_of or date.today()
@@ -57,6 +60,9 @@ class Settings:
     def processes(self) -> int:
         """How many processes read documents at once."""
         return self.read_workers or workers.default()
+
+    def corrections_file(self) -> Path:
+        return self.corrections or self.data.corrections
 
 
 # ---- registry and inbox ---------------------------------------------------------------------
@@ -91,6 +97,11 @@ def registry_order(s: Settings) -> dict[tuple[str, int], int]:
 def body_names(s: Settings) -> dict[str, str]:
     """Body id → name: what a person reads in the UI instead of ids."""
     return {body: names[0] for body, names in snapshot.names(s.data).items()}
+
+
+def body_aliases(s: Settings) -> dict[str, tuple[str, ...]]:
+    """Body id → every name it is registered under (full and former)."""
+    return snapshot.names(s.data)
 
 
 def bodies_overview(s: Settings, limit: int) -> list[Entry]:
@@ -156,13 +167,16 @@ def stale_partitions(s: Settings, keys: list[str] | None = None) -> list[str]:
     entries, inbox files or local files; online sources always may), or they were never read."""
     keys = registry(s).partitions if keys is None else keys
     stale = []
+    by_key = _by_partition(s, keys)
+    fixed = corrections_by_body_year(s)
     for k, print_ in fingerprints(s, keys).items():
         state = dataset.state(s.data, k)
         done = (
             print_ is not None
             and state.get("collect") == print_
             and s.data.documents(k).exists()
-            and state.get("read") == reading.fingerprint(s.data, k)
+            and state.get("read")
+            == reading.fingerprint(s.data, k, reading.of_partition(by_key[k], fixed))
         )
         if not done:
             stale.append(k)
@@ -203,12 +217,54 @@ def collect(
     )
 
 
-def read(s: Settings, keys: list[str]) -> reading.Reading:
-    """The published rows of these partitions, from their documents."""
+def _by_partition(s: Settings, keys: list[str]) -> dict[str, list[Entry]]:
     by_key: dict[str, list[Entry]] = {k: [] for k in keys}
     for e in entries(s, keys):
         by_key[partitions.key(e)].append(e)
-    return reading.read(s.data, by_key, s.processes())
+    return by_key
+
+
+def read(s: Settings, keys: list[str]) -> reading.Reading:
+    """The published rows of these partitions, from their documents and the data office's
+    corrections."""
+    fixed = corrections_by_body_year(s)
+    return reading.read(s.data, _by_partition(s, keys), s.processes(), fixed)
+
+
+# ---- corrections ----------------------------------------------------------------------------
+
+
+def corrections(s: Settings) -> fixes.Loaded:
+    """The data office's corrections file, checked row by row against the registry."""
+    registry(s)
+    expected = {(e.body_id, e.year) for e in entries(s)}
+    return fixes.load(s.corrections_file(), body_aliases(s), expected)
+
+
+def corrections_by_body_year(s: Settings) -> reading.Corrections:
+    out: reading.Corrections = {}
+    for c in corrections(s).corrections:
+        out.setdefault((c.body_id, c.year), []).append(c)
+    return out
+
+
+def correction_status(s: Settings, loaded: fixes.Loaded) -> dict[str, str | None]:
+    """Each valid correction's id → None when the warehouse publishes it, else why not (as
+    the read stage recorded it; a partition not read since says so)."""
+    applied = {r["correction_id"] for r in query(s, "corrections_applied")}
+    stale = {
+        (r["body_id"], r["year"], r["cells"]): r["message"]
+        for r in query(s, "findings_of_rule", {"rule": "CORRECTION_STALE"})
+    }
+    return {
+        c.correction_id: None
+        if c.correction_id in applied
+        else stale.get(
+            (c.body_id, c.year, c.cell),
+            f"更正 {c.correction_id}（{c.where}）尚未应用：所在分区还没有重新读取",
+        )
+        for c in loaded.corrections
+    }
 
 
 def check_partitions(s: Settings, keys: list[str]) -> list[Violation]:

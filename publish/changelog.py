@@ -263,6 +263,7 @@ def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
             ]
             lines.append(f"- {who}（{markdown(by['body_id'])}）{year}：{'；'.join(parts)}")
         lines.append("")
+    lines += errata(changes, names)
     changed = [
         (table, row, column)
         for table, t in changes["tables"].items()
@@ -292,6 +293,42 @@ def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+CORRECTION_COLUMNS = {"correction_id", "correction_reason", "corrected_by", "corrected_from"}
+
+
+def errata(changes: dict[str, Any], names: dict[str, str]) -> list[str]:
+    """The data office's corrections made (or withdrawn) in this release, one line each: body,
+    year, the cell in Chinese, old → new value, reason and who (Markdown lines)."""
+    found = []
+    for table in schemas.CELL_FIELDS:
+        for row in changes["tables"].get(table, {}).get("rows", []):
+            if row["change"] == "changed" and CORRECTION_COLUMNS & set(row["new"]):
+                found.append(_erratum(table, row, names))
+    if not found:
+        return []
+    return ["### 更正 · errata（数据办对照原件核对后的更正，原文保留）", "", *found, ""]
+
+
+def _erratum(table: str, row: dict[str, Any], names: dict[str, str]) -> str:
+    key, old, new = row["key"], row["old"], row["new"]
+    a, b = schemas.CELL_FIELDS[table]
+    cell = schemas.cell_label(f"{table}.{key[a]}.{key[b]}")
+    who = markdown(names.get(key["body_id"], key["body_id"]))
+    values = (
+        f"{_cell(old['value'])} → {_cell(new['value'])}"
+        if "value" in new
+        else "值不变 value unchanged"
+    )
+    if new.get("correction_id", old.get("correction_id")) is None and "correction_id" in new:
+        return f"- {who} {key['year']} 年「{markdown(cell)}」：撤销更正 {markdown(old['correction_id'])}，{values}"
+    said = [
+        f"更正 {markdown(new['correction_id'])}" if new.get("correction_id") else "",
+        f"更正人 {markdown(new['corrected_by'])}" if new.get("corrected_by") else "",
+        f"原因：{markdown(new['correction_reason'])}" if new.get("correction_reason") else "",
+    ]
+    return f"- {who} {key['year']} 年「{markdown(cell)}」：{values}（{'，'.join(x for x in said if x)}）"
 
 
 def cumulative(sections: list[str]) -> str:

@@ -50,7 +50,7 @@ def data_dictionary() -> str:
         CSV_NOTE,
         "",
     ]
-    for name in ["registry", *schemas.published_tables()]:
+    for name in ["registry", "corrections", *schemas.published_tables()]:
         schema = schemas.load(name)
         lines += [f"## `{name}` — {schema['title']}", "", schema["description"], ""]
         key = schemas.primary_key(name)

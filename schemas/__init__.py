@@ -54,3 +54,20 @@ def label(table: str, name: str, value: str | None) -> str:
         return ""
     text = labels(table, name).get(value)
     return f"{text} {value}" if text else value
+
+
+# The fields naming a cell's row and column in each table of the report's three sections.
+CELL_FIELDS = {
+    "proactive": ("item", "measure"),
+    "applications": ("row", "applicant"),
+    "reviews_litigation": ("proceeding", "outcome"),
+}
+
+
+def cell_label(cell: str) -> str:
+    """「予以公开 / 总计（收到和处理政府信息公开申请情况）」: a cell of the contract
+    (`applications.granted.total`) as a person reads it, from the tables' enumLabels."""
+    table, row, col = cell.split(".")
+    a, b = CELL_FIELDS[table]
+    title = load(table)["title"].split(" · ")[0]
+    return f"{labels(table, a).get(row, row)} / {labels(table, b).get(col, col)}（{title}）"

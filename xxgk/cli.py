@@ -132,6 +132,25 @@ def _parser() -> argparse.ArgumentParser:
     gc = g_sub.add_parser("check", help="逐行检查登记表（CSV 或 Excel）· check a registry file")
     gc.add_argument("file", type=Path)
 
+    c = sub.add_parser(
+        "correct",
+        help="添加一条更正（核对原件后）· add a checked correction of one cell",
+        description="在更正表中添加一行：机关（编号或名称）、年度、单元格（约定的键或「行名/列名」）、"
+        "正确的值；下次运行时发布（原文保留）。Appends a validated row to the corrections file.",
+    )
+    c.add_argument("body", help="机关编号或名称 · body id or name")
+    c.add_argument("year", help="统计年度 · statistical year")
+    c.add_argument("cell", help="如 applications.granted.total 或「予以公开/总计」· the cell")
+    c.add_argument("value", help="正确的值 · the checked value")
+    c.add_argument("--reason", required=True, help="更正原因 · why")
+    c.add_argument("--who", required=True, help="更正人 · who")
+    c.add_argument("--evidence", default="", help="依据（原件页码、来函）· evidence")
+    c.add_argument("--date", default="", help="更正日期 YYYY-MM-DD（默认今天）· date")
+    c.add_argument("--id", default="", help="更正编号（默认自动编号）· correction id")
+    c.add_argument("--data-dir", type=Path)
+    c.add_argument("--registry", type=Path)
+    c.add_argument("--file", type=Path, help="更正表（默认数据目录下 corrections.csv）· the file")
+
     e = sub.add_parser("eval", help="读取准确率 · cell accuracy against expected JSON files")
     e.add_argument("dir", type=Path, help="文档目录 · folder of documents")
     e.add_argument("--expected", type=Path, help="预期结果目录 · expected JSON (default: DIR)")
@@ -231,6 +250,7 @@ COMMANDS = {
     "demo-corpus": lambda a: _demo_corpus(a.seed_text),
     "docs": lambda a: _docs(),
     "registry": lambda a: _registry_check(a.file),
+    "correct": lambda a: _correct(a),
     "eval": lambda a: _eval(a.dir, a.expected or a.dir),
     "bench": _bench_command,
 }
@@ -250,6 +270,82 @@ def _registry_check(file: Path) -> int:
     for line in reg.warnings:
         print(f"  提醒 warning: {line}")
     return EXIT_FAILED if reg.problems else 0
+
+
+def _correct(args: argparse.Namespace) -> int:
+    """One checked correction appended to the corrections file, after checking it as a run
+    would and against the published cell (whose printed text and document it records)."""
+    from datetime import date
+
+    import schemas
+    from pipelines import datadir, run
+    from pipelines.tables import corrections
+
+    _configure(args.data_dir, args.registry)
+    data = datadir.DataDir(datadir.data_dir())
+    chosen = args.file or os.environ.get("XXGK_CORRECTIONS") or data.corrections
+    target = Path(chosen).resolve()
+    s = run.Settings(data=data, registry=datadir.registry_path(), corrections=target)
+    if target.is_file() and corrections.is_xlsx(target, target.read_bytes()):
+        return _fail(f"更正表 {target} 是 Excel 文件：请在 Excel 中添加这一行。", EXIT_FAILED)
+    if not s.data.warehouse.is_file():
+        return _fail("还没有发布过数据：请先运行 xxgk run，再更正读出的单元格。", EXIT_FAILED)
+    loaded = run.corrections(s)
+    body, unknown = corrections.resolve_body(args.body, run.body_aliases(s))
+    cell, bad_cell = corrections.resolve_cell(args.cell)
+    value, bad_value = corrections.parse_value(cell, args.value) if cell else (None, None)
+    problem = (
+        unknown
+        or bad_cell
+        or bad_value
+        or (None if args.year.isdigit() else f"统计年度「{args.year}」不是年份")
+    )
+    if problem:
+        return _fail(f"未添加更正：{problem}", EXIT_FAILED)
+    found = run.query(s, "published_cell", {"body": body, "year": int(args.year), "cell": cell})
+    if not found:
+        return _fail(
+            f"未添加更正：发布的数据中没有机关「{args.body}」{args.year}年的报告。", EXIT_FAILED
+        )
+    now = found[0]
+    if now["cell"] is None:
+        shown = schemas.cell_label(cell)
+        return _fail(f"未添加更正：这份报告没有「{shown}」这一格（{now['status']}）。", EXIT_FAILED)
+    earlier = [
+        c for c in loaded.corrections if (c.body_id, c.year, c.cell) == (body, int(args.year), cell)
+    ]
+    if earlier:
+        where = f"{earlier[0].correction_id}（{earlier[0].where}）"
+        return _fail(f"未添加更正：这一格已有更正 {where}，请在更正表中修改那一行。", EXIT_FAILED)
+    cid = args.id or _next_id(loaded)
+    row = {
+        "correction_id": cid,
+        "body": body,
+        "year": args.year,
+        "cell": cell,
+        "value": args.value.strip(),
+        "printed": now["printed"],
+        "sha256": now["sha256"],
+        "reason": args.reason,
+        "who": args.who,
+        "date": args.date or date.today().isoformat(),
+        "evidence": args.evidence,
+    }
+    problems = corrections.check_row(row)
+    if problems:
+        return _fail("未添加更正：" + "；".join(problems), EXIT_FAILED)
+    corrections.append(target, row)
+    print(f"已添加更正 {cid}：{schemas.cell_label(cell)} {now['value']} → {value}（{target}）")
+    print("下次运行（xxgk run 或界面）时发布；原文保留。Published at the next run.")
+    return 0
+
+
+def _next_id(loaded) -> str:  # type: ignore[no-untyped-def]
+    taken = {c.correction_id for c in loaded.corrections}
+    n = len(taken) + 1
+    while f"C{n:04d}" in taken:
+        n += 1
+    return f"C{n:04d}"
 
 
 def _fail(message: str, code: int) -> int:

@@ -53,6 +53,12 @@ RULES: dict[str, tuple[str, str]] = {
     "LIMIT_EXCEEDED": ("error", "文件超出处理上限（大小、页数、表格规模、用时或内存），未读取"),
     "SOURCE_UNAVAILABLE": ("error", "取不到文件"),
     "PARSER_ERROR": ("error", "解析器内部错误"),
+    # The data office's corrections (pipelines.tables.corrections), applied after reading.
+    "CORRECTED": ("info", "数据办更正了单元格的值（原文保留）"),
+    "CORRECTION_STALE": (
+        "warning",
+        "数据办的更正对不上单元格（报告已重新发布或已没有这一格），未采用",
+    ),
 }
 
 

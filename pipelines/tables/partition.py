@@ -2,13 +2,14 @@
 per sha256 and parser version), each entry's rows built, every table's rows of the partition
 written to the dataset (`tables/<table>/<partition>.parquet`), sorted by primary key.
 
-A partition is read again only when its documents or the parser changed.
+A partition is read again only when its documents, the parser or the data office's
+corrections of its reports changed.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 
@@ -21,6 +22,8 @@ from pipelines.files import file_sha256
 from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
 from pipelines.registry.model import Entry
+from pipelines.tables import corrections as corr
+from pipelines.tables.corrections import Correction
 from pipelines.tables.rows import PARTITION_TABLES, ROWS_VERSION, ReportInput, Rows, build
 from warehouse.ddl import to_arrow
 
@@ -40,24 +43,49 @@ class Reading:
     read_now: int  # documents read now; the others came from the parse cache
 
 
-def fingerprint(data: DataDir, partition: str) -> str:
-    """What a partition's rows are made from: its documents, the parser, the row builder."""
+Corrections = dict[tuple[str, int], list[Correction]]  # (body, year) → its corrections
+
+
+def fingerprint(data: DataDir, partition: str, corrections: list[Correction] | None = None) -> str:
+    """What a partition's rows are made from: its documents, the parser, the row builder, the
+    corrections of its reports."""
     digest = file_sha256(data.documents(partition))
-    return hashlib.sha256(f"{digest} {PARSER_VERSION} {ROWS_VERSION}".encode()).hexdigest()
+    made_of = f"{digest} {PARSER_VERSION} {ROWS_VERSION}"
+    extra = corr.digest(corrections or [])
+    return hashlib.sha256(f"{made_of} {extra}".strip().encode()).hexdigest()
 
 
-def read(data: DataDir, entries: dict[str, list[Entry]], processes: int) -> Reading:
+def of_partition(entries: list[Entry], corrections: Corrections) -> list[Correction]:
+    return [c for e in entries for c in corrections.get((e.body_id, e.year), [])]
+
+
+def _own(entries: list[Entry], corrections: Corrections) -> Corrections:
+    """The corrections of these entries only: what a partition's worker is sent."""
+    return {
+        (e.body_id, e.year): corrections[(e.body_id, e.year)]
+        for e in entries
+        if (e.body_id, e.year) in corrections
+    }
+
+
+def read(
+    data: DataDir,
+    entries: dict[str, list[Entry]],
+    processes: int,
+    corrections: Corrections | None = None,
+) -> Reading:
     """Read the partitions `entries` names (partition → its entries, in registry order): each
     one that changed by a worker of its own (its documents parsed, its rows built and
-    written), on every core."""
-    prints = {k: fingerprint(data, k) for k in entries}
+    written, the data office's `corrections` applied), on every core."""
+    corrections = corrections or {}
+    prints = {k: fingerprint(data, k, of_partition(es, corrections)) for k, es in entries.items()}
     stale = [k for k in entries if not _unchanged(data, k, prints[k])]
     # documents first, one at a time each (the load evens out over the processes), then each
     # partition's rows from the cache
     digests = {d.sha256 for k in stale for d in collected.read(data, k) if d.sha256}
     todo = sorted(d for d in digests if not cache.cached(data.parse_cache, d))
     workers.spread(_parse_one, [(data, d) for d in todo], processes)
-    jobs = [(data, k, entries[k]) for k in stale]
+    jobs = [(data, k, entries[k], _own(entries[k], corrections)) for k in stale]
     done = dict(zip(stale, workers.spread(_read_one, jobs, processes), strict=True))
     out = []
     for k in entries:
@@ -75,12 +103,20 @@ def _parse_one(job: tuple[DataDir, str]) -> None:
     cache.cached_parse(data.parse_cache, digest, lambda d: archive.load(data.archive, d))
 
 
-def _read_one(job: tuple[DataDir, str, list[Entry]]) -> tuple[Rows, dict[str, str]]:
+def _read_one(job: tuple[DataDir, str, list[Entry], Corrections]) -> tuple[Rows, dict[str, str]]:
     """One partition's rows built from its documents' readings and written; (its `reports`
     rows, its files' digests)."""
-    data, key, es = job
+    data, key, es, fixes = job
     documents = {(d.body_id, d.year): d for d in collected.read(data, key)}
-    tables = build([_input(data, e, documents[(e.body_id, e.year)]) for e in es])
+    tables = build(
+        [
+            replace(
+                _input(data, e, documents[(e.body_id, e.year)]),
+                corrections=tuple(fixes.get((e.body_id, e.year), ())),
+            )
+            for e in es
+        ]
+    )
     digests = {name: _write(data, name, key, rows) for name, rows in tables.items()}
     return tables["reports"], digests
 

@@ -21,14 +21,14 @@ from pipelines.read.document import PARSER_VERSION
 from pipelines.read.report import Finding, Report
 from pipelines.read.rules import contract_paths
 from pipelines.registry.model import Entry
-from pipelines.tables import coverage
+from pipelines.tables import corrections, coverage
 from pipelines.text import same_name
 from warehouse.ddl import arrow_schema, parquet, quote
 
 Rows = list[dict[str, Any]]
 # Bumped whenever a change alters the rows built from a reading: every partition is then built
 # again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
-ROWS_VERSION = "1"
+ROWS_VERSION = "2"
 
 
 @dataclass
@@ -36,6 +36,7 @@ class ReportInput:
     entry: Entry
     document: Document
     outcome: Outcome | None  # None when the document could not be had
+    corrections: tuple[corrections.Correction, ...] = ()  # the data office's, for this entry
 
 
 PARTITION_TABLES = (
@@ -56,6 +57,11 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
     for item in inputs:
         e = item.entry
         findings, status, reason, report = _assess(item)
+        applied: dict[str, corrections.Applied] = {}
+        if item.corrections:
+            findings, report, applied = corrections.revise(
+                findings, report, item.document.sha256, list(item.corrections)
+            )
         key = {"body_id": e.body_id, "year": e.year}
         outcome = item.outcome
         row = {
@@ -77,7 +83,7 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
         tables["reports"].append(row)
         tables["findings"] += finding_rows(key, findings)
         if report is not None:
-            _cells(report, key, tables)
+            _cells(report, key, tables, applied)
         tables["coverage"].append(coverage.row(e, item.document, row))
     return tables
 
@@ -157,8 +163,15 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-def _cells(report: Report, key: dict[str, Any], tables: dict[str, Rows]) -> None:
+def _cells(
+    report: Report,
+    key: dict[str, Any],
+    tables: dict[str, Rows],
+    applied: dict[str, corrections.Applied],
+) -> None:
     for path in contract_paths(report):
+        done = applied.get(path)
+        c = done.correction if done else None
         section, row, col = path.split(".")
         a, b = schemas.primary_key(section)[2:]  # after body_id, year: the cell's row and column
         tables[section].append(
@@ -169,5 +182,9 @@ def _cells(report: Report, key: dict[str, Any], tables: dict[str, Rows]) -> None
                 "value": getattr(report, section)[row][col],
                 "printed": report.printed.get(path),
                 "location": report.locations.get(path),
+                "corrected_from": done.read if done else None,
+                "correction_id": c.correction_id if c else None,
+                "correction_reason": c.reason if c else None,
+                "corrected_by": c.who if c else None,
             }
         )
