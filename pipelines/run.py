@@ -144,9 +144,7 @@ def fingerprints(s: Settings, keys: list[str]) -> dict[str, str | None]:
     return {
         k: None
         if k in online
-        else collecting.fingerprint(
-            facts.digests[k], members[k], inbox, facts.base_dir, partitions.parse(k)[0], s.today()
-        )
+        else collecting.fingerprint(facts.digests[k], members[k], inbox, facts.base_dir, s.today())
         for k in keys
     }
 
@@ -154,7 +152,8 @@ def fingerprints(s: Settings, keys: list[str]) -> dict[str, str | None]:
 def stale_partitions(s: Settings, keys: list[str] | None = None) -> list[str]:
     """The partitions a run would do work for: something they read may have changed (their
     entries, inbox files or local files; online sources always may), or they were never read."""
-    keys = registry(s).partitions if keys is None else keys
+    facts = registry(s)
+    keys = facts.partitions if keys is None else keys
     stale = []
     for k, print_ in fingerprints(s, keys).items():
         state = dataset.state(s.data, k)
@@ -162,7 +161,7 @@ def stale_partitions(s: Settings, keys: list[str] | None = None) -> list[str]:
             print_ is not None
             and state.get("collect") == print_
             and s.data.documents(k).exists()
-            and state.get("read") == reading.fingerprint(s.data, k)
+            and state.get("read") == reading.fingerprint(s.data, k, facts.digests[k])
         )
         if not done:
             stale.append(k)

@@ -20,6 +20,7 @@ from pipelines.datadir import DataDir
 from pipelines.files import file_sha256
 from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
+from pipelines.registry import snapshot
 from pipelines.registry.model import Entry
 from pipelines.tables.rows import PARTITION_TABLES, ROWS_VERSION, ReportInput, Rows, build
 from warehouse.ddl import to_arrow
@@ -40,17 +41,19 @@ class Reading:
     read_now: int  # documents read now; the others came from the parse cache
 
 
-def fingerprint(data: DataDir, partition: str) -> str:
-    """What a partition's rows are made from: its documents, the parser, the row builder."""
+def fingerprint(data: DataDir, partition: str, entries_digest: str) -> str:
+    """What a partition's rows are made from: its documents, its entries (a deadline or a
+    former name changes rows, not documents), the parser, the row builder."""
     digest = file_sha256(data.documents(partition))
-    return hashlib.sha256(f"{digest} {PARSER_VERSION} {ROWS_VERSION}".encode()).hexdigest()
+    made_of = f"{digest} {entries_digest} {PARSER_VERSION} {ROWS_VERSION}"
+    return hashlib.sha256(made_of.encode()).hexdigest()
 
 
 def read(data: DataDir, entries: dict[str, list[Entry]], processes: int) -> Reading:
     """Read the partitions `entries` names (partition → its entries, in registry order): each
     one that changed by a worker of its own (its documents parsed, its rows built and
     written), on every core."""
-    prints = {k: fingerprint(data, k) for k in entries}
+    prints = {k: fingerprint(data, k, snapshot.digest(es)) for k, es in entries.items()}
     stale = [k for k in entries if not _unchanged(data, k, prints[k])]
     # documents first, one at a time each (the load evens out over the processes), then each
     # partition's rows from the cache
