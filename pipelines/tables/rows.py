@@ -28,7 +28,7 @@ from warehouse.ddl import arrow_schema, parquet, quote
 Rows = list[dict[str, Any]]
 # Bumped whenever a change alters the rows built from a reading: every partition is then built
 # again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
-ROWS_VERSION = "1"
+ROWS_VERSION = "2"  # 2: coverage says which deadline applied, a report changed after publication
 
 
 @dataclass
@@ -56,6 +56,7 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
     for item in inputs:
         e = item.entry
         findings, status, reason, report = _assess(item)
+        findings += changed(item.document)
         key = {"body_id": e.body_id, "year": e.year}
         outcome = item.outcome
         row = {
@@ -80,6 +81,22 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
             _cells(report, key, tables)
         tables["coverage"].append(coverage.row(e, item.document, row))
     return tables
+
+
+def changed(d: Document) -> list[Finding]:
+    """REPORT_CHANGED when the body's report was fetched again with other bytes: the reading
+    published is the new one's; both files are in the raw archive."""
+    if not d.previous_sha256:
+        return []
+    return [
+        Finding(
+            "REPORT_CHANGED",
+            "warning",
+            f"报告发布后被修改：{d.previous_seen} 取得的文件（sha256 {d.previous_sha256}）"
+            f"于 {d.changed_on} 再次取得时已不同（sha256 {d.sha256}）；发布的是修改后文件的读数，"
+            "两个文件都保存在原始档案中。The report changed after publication.",
+        )
+    ]
 
 
 def finding_rows(key: dict[str, Any], findings: list[Finding], first: int = 1) -> Rows:
