@@ -260,7 +260,7 @@ def _fail(message: str, code: int) -> int:
 def _parse(file: Path, *, as_json: bool) -> int:
     from pipelines.collect import local
     from pipelines.files import MB
-    from pipelines.read import limits
+    from pipelines.read import limits, printout
     from pipelines.read.document import parse_bounded
     from pipelines.read.limits import ReaderError
     from pipelines.read.report import NotAReport
@@ -278,11 +278,7 @@ def _parse(file: Path, *, as_json: bool) -> int:
     if as_json:
         print(json.dumps(report.to_contract(), ensure_ascii=False, indent=1))
         return 0
-    print(
-        f"{report.agency or '（未读出机关）'} {report.year or '?'}年 · 模板 {report.template} · 格式 {fmt}"
-    )
-    for f in report.findings:
-        print(f"  [{f.severity}] {f.rule}: {f.message}")
+    print("\n".join(printout.render(report, fmt)))
     return 0
 
 
