@@ -430,8 +430,9 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
     }
     lines.append(
         f"覆盖 coverage: 已取得 {cover['received']}，无法读取 {cover['unreadable']}，"
-        f"缺少 {cover['missing']}，未到期 {cover['not_due']}，逾期 {counts.get(('coverage', 'late'), 0)} "
-        "(received, unreadable, missing, not due, late)"
+        f"缺少 {cover['missing']}，未到期 {cover['not_due']}，逾期 {counts.get(('coverage', 'late'), 0)}，"
+        f"发布后被修改 {counts.get(('coverage', 'changed'), 0)} "
+        "(received, unreadable, missing, not due, late, changed after publication)"
     )
     release = launched.release()
     new = "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"

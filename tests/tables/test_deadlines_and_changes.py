@@ -5,7 +5,8 @@ A city government's report published on 20 March is on time (due 31 March), a bu
 20 March is 49 days late (due 31 January). A bureau whose report page serves other bytes at the
 second run: both files are archived, the new reading is published, a REPORT_CHANGED finding
 gives both dates and hashes, coverage shows the day of the change and the changelog lists the
-cells that changed with the source."""
+cells that changed with the source. When the registry then gives the bureau until 31 March (its
+`deadline` column) and nothing else changes, coverage follows."""
 
 from __future__ import annotations
 
@@ -38,10 +39,11 @@ def changed_report(name: str) -> bytes:
     return to_html(report(name, 2023, seed=7), preamble="发布日期：2024-01-15").encode()
 
 
-def registry(path: Path, portal_url: str) -> None:
+def registry(path: Path, portal_url: str, deadlines: dict[str, str] | None = None) -> None:
     out = io.StringIO()
     fields = ["body_id", "name", "region_name", "region_code", "level", "active_from"]
-    writer = csv.DictWriter(out, fieldnames=[*fields, "listing_url"], lineterminator="\n")
+    fields += ["listing_url", "deadline"]
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for body_id, (name, level) in BODIES.items():
         writer.writerow(
@@ -53,6 +55,7 @@ def registry(path: Path, portal_url: str) -> None:
                 "level": level,
                 "active_from": "2023",
                 "listing_url": f"{portal_url}/{body_id}/ndbg/",
+                "deadline": (deadlines or {}).get(body_id, ""),
             }
         )
     path.write_text(out.getvalue(), encoding="utf-8")
@@ -82,11 +85,19 @@ def world(tmp_path_factory):
         new = changed_report(BODIES["ya-changed"][0])
         portal.routes["/ya-changed/2023.html"] = Route(new)
         second = run(tmp, "2024-04-10", instance)
+        changes = {t: second.table(t) for t in ("coverage", "reports", "findings", "proactive")}
+        run(tmp, "2024-04-10", instance)  # every page answers 304 from now on
+        # the province gives the bureau until 31 March: only the registry changes, not one
+        # document (the documents' file is the same as at the run before)
+        registry(tmp / "registry.csv", portal.url, {"ya-bureau": "03-31"})
+        third = run(tmp, "2024-04-10", instance)
         yield {
             "tmp": tmp,
             "first": tables,
             "first_cells": first_cells,
             "second": second,
+            "second_tables": changes,
+            "third": third,
             "new": new,
         }
 
@@ -117,10 +128,16 @@ def test_a_government_report_of_20_march_is_on_time_a_bureau_one_late(world):
     assert (bureau["timeliness"], bureau["days_late"]) == ("late", 49)
 
 
+def test_the_registry_overrides_a_deadline_and_coverage_follows(world):
+    bureau = _coverage(world["third"])["ya-bureau"]
+    assert (bureau["due_on"], bureau["due_basis"]) == (date(2024, 3, 31), "registry")
+    assert (bureau["timeliness"], bureau["days_late"]) == ("on_time", None)
+
+
 def test_a_report_changed_after_publication_is_kept_published_and_recorded(world):
-    first, second = world["first"], world["second"]
+    first, second = world["first"], world["second_tables"]
     (old,) = [r["sha256"] for r in first["reports"] if r["body_id"] == "ya-changed"]
-    (now,) = [r["sha256"] for r in second.table("reports") if r["body_id"] == "ya-changed"]
+    (now,) = [r["sha256"] for r in second["reports"] if r["body_id"] == "ya-changed"]
     assert now == sha256(world["new"]) != old
     root = world["tmp"] / "data" / "raw"
     assert archive.path_for(root, old).is_file() and archive.path_for(root, now).is_file()
@@ -128,7 +145,7 @@ def test_a_report_changed_after_publication_is_kept_published_and_recorded(world
     cells = {r["item"] + r["measure"]: r["value"] for r in _cells(second, "ya-changed")}
     assert cells != world["first_cells"]
     assert not [f for f in first["findings"] if f["rule"] == "REPORT_CHANGED"]
-    (finding,) = [f for f in second.table("findings") if f["rule"] == "REPORT_CHANGED"]
+    (finding,) = [f for f in second["findings"] if f["rule"] == "REPORT_CHANGED"]
     assert finding["body_id"] == "ya-changed" and finding["severity"] == "warning"
     message = finding["message"]
     assert message.startswith("报告发布后被修改")
@@ -137,7 +154,7 @@ def test_a_report_changed_after_publication_is_kept_published_and_recorded(world
     assert cov["ya-changed"]["changed_on"] == date(2024, 4, 10)
     assert cov["ya-changed"]["first_seen"] == date(2024, 4, 1)  # still when first published
     assert cov["ya-gov"]["changed_on"] is None and cov["ya-bureau"]["changed_on"] is None
-    assert second.metadata("warehouse")["报告发布后被修改 changed after publication"] == 1
+    assert world["second"].metadata("warehouse")["报告发布后被修改 changed after publication"] == 1
 
 
 def test_the_changelog_says_which_cells_changed_with_the_source(world):
@@ -151,7 +168,9 @@ def test_the_changelog_says_which_cells_changed_with_the_source(world):
     changed = {
         c["key"]["item"] + c["key"]["measure"] for c in found["cells"] if c["table"] == "proactive"
     }
-    expected = {k for k, v in world["first_cells"].items() if v != _new_value(world["second"], k)}
+    expected = {
+        k for k, v in world["first_cells"].items() if v != _new_value(world["second_tables"], k)
+    }
     assert changed == expected and changed
     text = (release / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "原报告被修改" in text and f"因此变化的单元格 {len(found['cells'])} 处" in text
