@@ -31,8 +31,8 @@ _ACTIVE = [
 ]
 
 
-# Reports fall due on 31 January: look every day from January to March (late reports and
-# corrections come in spring), once a week for the rest of the year.
+# Reports fall due on 31 January (governments' own on 31 March): look every day from January
+# to March (late reports and corrections come in spring), once a week for the rest of the year.
 def _season_schedule(name: str, cron: str, description: str) -> dg.ScheduleDefinition:
     @dg.schedule(
         name=name,

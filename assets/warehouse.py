@@ -44,6 +44,7 @@ def warehouse(context: dg.AssetExecutionContext, paths: XxgkPaths) -> dg.Materia
             },
             **{f"覆盖 {label} {k}": counts.get(("coverage", k), 0) for k, label in cover.items()},
             "逾期 late": counts.get(("coverage", "late"), 0),
+            "报告发布后被修改 changed after publication": counts.get(("coverage", "changed"), 0),
             "机关×年度 body × year": _matrix(run.query(s, "coverage_matrix", {"limit": 100})),
             "缺少和逾期 missing and late": md_table(
                 ["机关 body", "年度 year", "状态 status", "逾期天数 days late", "备注 note"],

@@ -155,9 +155,7 @@ def fingerprints(s: Settings, keys: list[str]) -> dict[str, str | None]:
     return {
         k: None
         if k in online
-        else collecting.fingerprint(
-            facts.digests[k], members[k], inbox, facts.base_dir, partitions.parse(k)[0], s.today()
-        )
+        else collecting.fingerprint(facts.digests[k], members[k], inbox, facts.base_dir, s.today())
         for k in keys
     }
 
@@ -165,7 +163,8 @@ def fingerprints(s: Settings, keys: list[str]) -> dict[str, str | None]:
 def stale_partitions(s: Settings, keys: list[str] | None = None) -> list[str]:
     """The partitions a run would do work for: something they read may have changed (their
     entries, inbox files or local files; online sources always may), or they were never read."""
-    keys = registry(s).partitions if keys is None else keys
+    facts = registry(s)
+    keys = facts.partitions if keys is None else keys
     stale = []
     by_key = _by_partition(s, keys)
     fixed = corrections_by_body_year(s)
@@ -176,7 +175,9 @@ def stale_partitions(s: Settings, keys: list[str] | None = None) -> list[str]:
             and state.get("collect") == print_
             and s.data.documents(k).exists()
             and state.get("read")
-            == reading.fingerprint(s.data, k, reading.of_partition(by_key[k], fixed))
+            == reading.fingerprint(
+                s.data, k, facts.digests[k], reading.of_partition(by_key[k], fixed)
+            )
         )
         if not done:
             stale.append(k)

@@ -197,6 +197,7 @@ def diff(old_release: Path | None, new_release: Path, tables: list[str]) -> dict
                     for t, c in counts.items()
                 },
                 "body_years": [],
+                "source_changed": [],
             }
         old_tables = sorted(
             p.name.removesuffix(".parquet") for p in (old_release / "data").glob("*.parquet")
@@ -210,7 +211,42 @@ def diff(old_release: Path | None, new_release: Path, tables: list[str]) -> dict
     years = body_years(result)
     for t in result.values():
         del t["groups"]
-    return {"rows_listed": True, "tables": result, "body_years": years}
+    return {
+        "rows_listed": True,
+        "tables": result,
+        "body_years": years,
+        "source_changed": source_changed(result),
+    }
+
+
+CELL_TABLES = ("proactive", "applications", "reviews_litigation")
+
+
+def source_changed(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The body-years whose document changed (another sha256 in `reports`: the body changed its
+    report, or another file was registered), with the cells that changed with it."""
+    reports = tables.get("reports", {}).get("rows", [])
+    out = []
+    for r in reports:
+        if r["change"] != "changed" or "sha256" not in r["new"]:
+            continue
+        key = r["key"]
+        cells = [
+            {"table": t, "key": c["key"], "old": c["old"], "new": c["new"]}
+            for t in CELL_TABLES
+            for c in tables.get(t, {}).get("rows", [])
+            if c["change"] == "changed"
+            and (c["key"]["body_id"], c["key"]["year"]) == (key["body_id"], key["year"])
+        ]
+        out.append(
+            {
+                **key,
+                "old_sha256": r["old"]["sha256"],
+                "new_sha256": r["new"]["sha256"],
+                "cells": cells,
+            }
+        )
+    return out
 
 
 def body_years(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -264,6 +300,7 @@ def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
             lines.append(f"- {who}（{markdown(by['body_id'])}）{year}：{'；'.join(parts)}")
         lines.append("")
     lines += errata(changes, names)
+    lines += _source_changed(changes.get("source_changed", []), names)
     changed = [
         (table, row, column)
         for table, t in changes["tables"].items()
@@ -329,6 +366,34 @@ def _erratum(table: str, row: dict[str, Any], names: dict[str, str]) -> str:
         f"原因：{markdown(new['correction_reason'])}" if new.get("correction_reason") else "",
     ]
     return f"- {who} {key['year']} 年「{markdown(cell)}」：{values}（{'，'.join(x for x in said if x)}）"
+
+
+def _source_changed(found: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+    """The section on documents that changed at the source, each with the cells it changed."""
+    if not found:
+        return []
+    lines = ["### 原报告被修改（来源文件变化）· documents changed at the source", ""]
+    for f in found:
+        who = markdown(names.get(f["body_id"], f["body_id"]))
+        lines.append(
+            f"- {who}（{markdown(f['body_id'])}）{f['year']} 年：文件由 sha256 "
+            f"{_cell(f['old_sha256'])} 变为 {_cell(f['new_sha256'])}，"
+            f"因此变化的单元格 {len(f['cells'])} 处"
+        )
+    cells = [(f, c, column) for f in found for c in f["cells"] for column in c["new"]]
+    if cells:
+        lines += [
+            "",
+            "| 表 table | 键 key | 字段 field | 旧值 old | 新值 new |",
+            "|---|---|---|---|---|",
+        ]
+        for _, c, column in cells[:SHOWN_VALUES]:
+            key = " / ".join(_cell(v) for v in c["key"].values())
+            lines.append(
+                f"| {c['table']} | {key} | {column} | {_cell(c['old'][column])} | {_cell(c['new'][column])} |"
+            )
+    lines.append("")
+    return lines
 
 
 def cumulative(sections: list[str]) -> str:

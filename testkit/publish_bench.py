@@ -105,6 +105,7 @@ def _table(name: str, entries: list[Entry], rng: np.random.Generator, version: i
             "status": ["received"] * n,
             "found_by": ["registry"] * n,
             "due_on": [date(YEAR + 1, 1, 31)] * n,
+            "due_basis": ["department"] * n,
             "published_on": [date(YEAR + 1, 1, 20)] * n,
             "timeliness": ["on_time"] * n,
         }

@@ -356,7 +356,7 @@ def _fail(message: str, code: int) -> int:
 def _parse(file: Path, *, as_json: bool) -> int:
     from pipelines.collect import local
     from pipelines.files import MB
-    from pipelines.read import limits
+    from pipelines.read import limits, printout
     from pipelines.read.document import parse_bounded
     from pipelines.read.limits import ReaderError
     from pipelines.read.report import NotAReport
@@ -374,11 +374,7 @@ def _parse(file: Path, *, as_json: bool) -> int:
     if as_json:
         print(json.dumps(report.to_contract(), ensure_ascii=False, indent=1))
         return 0
-    print(
-        f"{report.agency or '（未读出机关）'} {report.year or '?'}年 · 模板 {report.template} · 格式 {fmt}"
-    )
-    for f in report.findings:
-        print(f"  [{f.severity}] {f.rule}: {f.message}")
+    print("\n".join(printout.render(report, fmt)))
     return 0
 
 
@@ -534,8 +530,9 @@ def _summary(launched, paths) -> list[str]:  # type: ignore[no-untyped-def]
     }
     lines.append(
         f"覆盖 coverage: 已取得 {cover['received']}，无法读取 {cover['unreadable']}，"
-        f"缺少 {cover['missing']}，未到期 {cover['not_due']}，逾期 {counts.get(('coverage', 'late'), 0)} "
-        "(received, unreadable, missing, not due, late)"
+        f"缺少 {cover['missing']}，未到期 {cover['not_due']}，逾期 {counts.get(('coverage', 'late'), 0)}，"
+        f"发布后被修改 {counts.get(('coverage', 'changed'), 0)} "
+        "(received, unreadable, missing, not due, late, changed after publication)"
     )
     release = launched.release()
     new = "新版本 new version" if release["created"] else "数据未变，沿用 unchanged, kept"

@@ -43,6 +43,10 @@ class Document:
     checked_on: str | None = None  # date of this collection (YYYY-MM-DD)
     first_seen: str | None = None  # date a document was first had for this body and year
     looked_since: str | None = None  # date this body and year were first looked for online
+    # the report changed after publication: the version xxgk had before, and when
+    previous_sha256: str | None = None
+    previous_seen: str | None = None  # date the previous version was first had
+    changed_on: str | None = None  # date the current version was first had
 
 
 class SourceError(Exception):

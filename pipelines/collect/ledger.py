@@ -1,7 +1,10 @@
 """The collect-time ledger: per body and year, when xxgk first looked for the report online and
 when it first had a document (data dir `state/coverage/<body_id>.json`).
 
-Coverage reads it to tell a late report from one xxgk only started looking for late.
+Coverage reads it to tell a late report from one xxgk only started looking for late. It also
+keeps each version of a report found online (`versions`: sha256 and the day first had): when
+the body's report for a year is fetched again with other bytes, the body changed it after
+publishing it (finding REPORT_CHANGED); both files stay in the raw archive.
 """
 
 from __future__ import annotations
@@ -45,12 +48,41 @@ def observe(root: Path, documents: list[Document], today: date) -> list[Document
             seen.setdefault("looked_since", today.isoformat())
         if d.sha256 is not None:
             seen.setdefault("first_seen", today.isoformat())
+            if how == "online":
+                seen["versions"] = _versions(seen, d.sha256, today)
         if seen != before or not path.exists():
             atomic_write(path, json.dumps(seen, sort_keys=True))
         out.append(
-            replace(d, first_seen=seen.get("first_seen"), looked_since=seen.get("looked_since"))
+            replace(
+                d,
+                first_seen=seen.get("first_seen"),
+                looked_since=seen.get("looked_since"),
+                **_changed(seen.get("versions", []), d.sha256),
+            )
         )
     return out
+
+
+def _versions(seen: dict[str, Any], digest: str, today: date) -> list[dict[str, str]]:
+    """The versions found of one body-year's report, with `digest` last. A ledger written
+    before versions were kept counts the document it has now as the first."""
+    versions = list(seen.get("versions", []))
+    if not versions or versions[-1]["sha256"] != digest:
+        first = (not versions and seen.get("first_seen")) or today.isoformat()
+        versions.append({"sha256": digest, "first_seen": first})
+    return versions
+
+
+def _changed(versions: list[dict[str, str]], digest: str | None) -> dict[str, str | None]:
+    """The version before the current one, when the report has changed since first found."""
+    if digest is None or len(versions) < 2 or versions[-1]["sha256"] != digest:
+        return {}
+    before, now = versions[-2], versions[-1]
+    return {
+        "previous_sha256": before["sha256"],
+        "previous_seen": before["first_seen"],
+        "changed_on": now["first_seen"],
+    }
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from pipelines.collect.fetch import Fetcher, Policy
 from pipelines.collect.inbox import InboxFile
 from pipelines.datadir import DataDir
 from pipelines.registry import partitions
-from pipelines.registry.model import Entry, due_on
+from pipelines.registry.model import Entry
 
 
 @dataclass
@@ -51,18 +51,17 @@ class Collection:
 
 def fingerprint(
     entries_digest: str,
-    members: list[tuple[str, int, str]],
+    members: list[tuple[str, int, str, date]],
     inbox: dict[tuple[str, int], InboxDocument],
     base_dir: Path,
-    year: int,
     today: date,
 ) -> str:
     """What collecting a partition would read, found offline: its entries (their digest), the
-    inbox files matched to them, the size and time of its local files, and whether its
-    deadline has passed (which turns "not due" into "missing"). Not for a partition with an
-    entry found online: only its server can say whether that changed."""
-    parts: list[Any] = [entries_digest, today <= due_on(year)]
-    for body_id, y, source in members:
+    inbox files matched to them, the size and time of its local files, and which of its
+    entries' deadlines have passed (which turns "not due" into "missing"). Not for a partition
+    with an entry found online: only its server can say whether that changed."""
+    parts: list[Any] = [entries_digest, sorted({str(d) for *_, d in members if today <= d})]
+    for body_id, y, source, _ in members:
         item = inbox.get((body_id, y))
         if item is not None:
             parts.append(["inbox", item.file, item.sha256])

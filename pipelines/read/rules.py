@@ -39,6 +39,7 @@ RULES: dict[str, tuple[str, str]] = {
     "SECTION_MISSING": ("error", "文件缺少整张统计表"),
     "METADATA_MISSING": ("warning", "标题中读不出机关名称或统计年度"),
     "METADATA_MISMATCH": ("warning", "文件中的机关或年度与登记表不一致"),
+    "REPORT_CHANGED": ("warning", "报告发布后被修改"),
     "NOT_A_REPORT": ("error", "不是政府信息公开工作年度报告"),
     "EMPTY_FILE": ("error", "空文件"),
     "NOT_A_DOCUMENT": ("error", "不是文档文件"),

@@ -165,6 +165,7 @@ _U = "无法提供"
 _N = "不予处理"
 _O = "其他处理"
 _R = "三、本年度办理结果"
+RESULTS_GROUP = _R  # the group the kinds of outcome (不予公开 …) are printed under
 
 
 def _outcome(key: str, label: str, group: str, *keywords: str, exact: tuple[str, ...] = ()):

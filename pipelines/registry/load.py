@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipelines.files import sha256
 from pipelines.registry import regions
-from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry, Registry
+from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry, Registry, deadline_problem
 from pipelines.registry.sheets import Sheet, is_xlsx, read_csv, read_xlsx
 from warehouse.validate import validate_text_rows
 
@@ -49,7 +49,21 @@ def _row_entry(row: dict[str, str | None]) -> Entry:
         listing_url=row.get("listing_url"),
         active_from=_years(row.get("active_from")),
         active_to=_years(row.get("active_to")),
+        deadline=row.get("deadline"),
     )
+
+
+def _deadline_problem(row: dict[str, str | None]) -> str | None:
+    """A `deadline` that is no day, or a full date on a row that is not one year's."""
+    text = row.get("deadline")
+    if not text:
+        return None
+    problem = deadline_problem(text)
+    if problem is None and len(text) > 5 and not row.get("year"):
+        problem = (
+            f"截止日期「{text}」是具体日期，只能写在有统计年度的行；机关行请写 月-日（如 03-31）"
+        )
+    return problem
 
 
 def _merge_bodies(
@@ -85,7 +99,7 @@ def load(
 ) -> Registry:
     """Read and validate a registry (CSV or Excel); rows with problems are reported and left
     out. `as_of` bounds the years expected of bodies registered without a year: every year
-    that has ended by then (its report falls due on 31 January of the next)."""
+    that has ended by then (its report falls due early in the next)."""
     data = path.read_bytes()
     try:
         sheet = read_xlsx(data) if is_xlsx(path, data) else read_csv(data)
@@ -117,6 +131,9 @@ def _row_checks(
         problems.append(f"{where}「active_to」：终止年度 {end} 早于起始年度 {start}")
     if not row.get("year") and row.get("source"):
         problems.append(f"{where}「year」：写了报告位置却没有写统计年度")
+    deadline = None if "deadline" in broken else _deadline_problem(row)
+    if deadline:
+        problems.append(f"{where}「deadline」：{deadline}")
     return problems, warnings
 
 
@@ -177,12 +194,20 @@ def _entries(
     active (up to the last year that has ended by `as_of`)."""
     last_year = as_of.year - 1
     registers_years = {r.body_id for r in rows if not r.year}
+    # a body row's deadline (MM-DD) holds for each of its years without one of its own
+    deadlines = {r.body_id: r.deadline for r in rows if not r.year and r.deadline}
     out: list[Entry] = []
     seen: set[tuple[str, int]] = set()
     for e in rows:
         body = bodies[e.body_id]
         parent = body.parent_id if body.parent_id in bodies else None
-        full = replace(body, parent_id=parent, year=e.year, source=e.source)
+        full = replace(
+            body,
+            parent_id=parent,
+            year=e.year,
+            source=e.source,
+            deadline=e.deadline or deadlines.get(e.body_id),
+        )
         if e.year:
             out.append(replace(full, expected=full.is_active(e.year)))
             seen.add((e.body_id, e.year))
@@ -195,5 +220,14 @@ def _entries(
         for year in range(start, end + 1):
             if (body.body_id, year) not in seen:
                 seen.add((body.body_id, year))
-                out.append(replace(body, parent_id=parent, year=year, source="", registered=False))
+                out.append(
+                    replace(
+                        body,
+                        parent_id=parent,
+                        year=year,
+                        source="",
+                        registered=False,
+                        deadline=deadlines.get(body.body_id),
+                    )
+                )
     return out

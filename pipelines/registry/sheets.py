@@ -6,6 +6,7 @@ named 登记表 / 更正表; title rows above the header allowed). Headers may b
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,11 +73,15 @@ def _normalise(
 
 
 def _cell(value: Any) -> str | None:
-    """A cell as text: Excel gives numbers (350481, 2023.0) and booleans."""
+    """A cell as text: Excel gives numbers (350481, 2023.0), booleans and dates."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, datetime.date):  # a date typed in Excel (a `deadline`)
+        return (
+            value.date().isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
+        )
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,9 +18,9 @@ import pyarrow.parquet as pq
 from pipelines import dataset
 from pipelines.datadir import DataDir, atomic_write
 from pipelines.registry import partitions
-from pipelines.registry.model import Entry, Registry
+from pipelines.registry.model import Entry, Registry, due_on
 
-LAYOUT = 1
+LAYOUT = 2  # 2: entries have a deadline
 
 
 @dataclass(frozen=True)
@@ -87,17 +88,18 @@ def online(e: Entry) -> bool:
     return not local and bool(e.source or e.listing_url)
 
 
-def members(data: DataDir, keys: list[str]) -> dict[str, list[tuple[str, int, str]]]:
-    """Per partition, its entries as (body_id, year, source as registered), in registry order
-    (read from the columns, without building entries: cheap for every partition at once)."""
+def members(data: DataDir, keys: list[str]) -> dict[str, list[tuple[str, int, str, date]]]:
+    """Per partition, its entries as (body_id, year, source as registered, deadline), in
+    registry order (read from the columns, without building entries: cheap for every partition
+    at once)."""
     if not keys:
         return {}
-    table = dataset.read(data.registry_entries, [("partition", "in", keys)]).select(
-        ["partition", "body_id", "year", "source", "position"]
-    )
-    out: dict[str, list[tuple[str, int, str]]] = {k: [] for k in keys}
+    columns = ["partition", "body_id", "year", "source", "position", "level", "deadline"]
+    table = dataset.read(data.registry_entries, [("partition", "in", keys)]).select(columns)
+    out: dict[str, list[tuple[str, int, str, date]]] = {k: [] for k in keys}
     for row in sorted(table.to_pylist(), key=lambda r: r["position"]):
-        out[row["partition"]].append((row["body_id"], row["year"], row["source"] or ""))
+        due = due_on(row["year"], row["level"], row["deadline"])
+        out[row["partition"]].append((row["body_id"], row["year"], row["source"] or "", due))
     return out
 
 

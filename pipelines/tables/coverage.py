@@ -1,6 +1,8 @@
 """Coverage rows: which body has no report for which year, and which report came late.
 
-Reports are due by 31 January of the year after the statistical year. Whether a report was
+A report falls due early in the year after the statistical year: 31 January for departments,
+31 March for a county-level-and-above government's own report (《政府信息公开条例》第四十九条;
+the level's deadline, or the registry's own: `Entry.due_on`, `Entry.due_basis`). Whether it was
 late is read from the date it states (published_on), else from when xxgk first found it
 online — but only if xxgk had already looked for it before the deadline and not found it
 (otherwise "we first saw it late" only means "we started looking late"); the collect-time
@@ -14,14 +16,13 @@ from typing import Any
 
 from pipelines.collect.collector import Document
 from pipelines.collect.ledger import watched
-from pipelines.registry.model import Entry, due_on
+from pipelines.registry.model import Entry
 
 
 def timeliness(
-    year: int, published_on: date | None, first_seen: str | None, looked_since: str | None
+    due: date, published_on: date | None, first_seen: str | None, looked_since: str | None
 ) -> tuple[str, int | None]:
-    """(on_time / late / unknown, days late)."""
-    due = due_on(year)
+    """(on_time / late / unknown, days late) against the deadline `due`."""
     if published_on:
         days = (published_on - due).days
         return ("late", days) if days > 0 else ("on_time", None)
@@ -39,7 +40,7 @@ _STATUS = {"parsed": "received", "partial": "received", "failed": "unreadable"}
 
 def row(e: Entry, d: Document, report: dict[str, Any]) -> dict[str, Any]:
     """The coverage row of one registry entry, from its document and its `reports` row."""
-    due = due_on(e.year)
+    due = e.due_on
     status = _STATUS.get(report["status"])
     if status is None:  # no document
         checked = date.fromisoformat(d.checked_on) if d.checked_on else None
@@ -53,7 +54,7 @@ def row(e: Entry, d: Document, report: dict[str, Any]) -> dict[str, Any]:
     online = watched(d) == "online"
     when, days = (
         timeliness(
-            e.year,
+            due,
             report["published_on"],
             d.first_seen if online else None,
             d.looked_since if online else None,
@@ -68,8 +69,10 @@ def row(e: Entry, d: Document, report: dict[str, Any]) -> dict[str, Any]:
         "status": status,
         "found_by": d.found_by if has_document else None,
         "due_on": due,
+        "due_basis": e.due_basis,
         "published_on": report["published_on"],
         "first_seen": date.fromisoformat(d.first_seen) if has_document and d.first_seen else None,
+        "changed_on": date.fromisoformat(d.changed_on) if has_document and d.changed_on else None,
         "timeliness": when,
         "days_late": days,
         "note": d.note,

@@ -21,6 +21,7 @@ from pipelines.datadir import DataDir
 from pipelines.files import file_sha256
 from pipelines.read import cache
 from pipelines.read.document import PARSER_VERSION
+from pipelines.registry import snapshot
 from pipelines.registry.model import Entry
 from pipelines.tables import corrections as corr
 from pipelines.tables.corrections import Correction
@@ -46,11 +47,17 @@ class Reading:
 Corrections = dict[tuple[str, int], list[Correction]]  # (body, year) → its corrections
 
 
-def fingerprint(data: DataDir, partition: str, corrections: list[Correction] | None = None) -> str:
-    """What a partition's rows are made from: its documents, the parser, the row builder, the
-    corrections of its reports."""
+def fingerprint(
+    data: DataDir,
+    partition: str,
+    entries_digest: str,
+    corrections: list[Correction] | None = None,
+) -> str:
+    """What a partition's rows are made from: its documents, its entries (a deadline or a
+    former name changes rows, not documents), the parser, the row builder, the corrections of
+    its reports."""
     digest = file_sha256(data.documents(partition))
-    made_of = f"{digest} {PARSER_VERSION} {ROWS_VERSION}"
+    made_of = f"{digest} {entries_digest} {PARSER_VERSION} {ROWS_VERSION}"
     extra = corr.digest(corrections or [])
     return hashlib.sha256(f"{made_of} {extra}".strip().encode()).hexdigest()
 
@@ -78,7 +85,10 @@ def read(
     one that changed by a worker of its own (its documents parsed, its rows built and
     written, the data office's `corrections` applied), on every core."""
     corrections = corrections or {}
-    prints = {k: fingerprint(data, k, of_partition(es, corrections)) for k, es in entries.items()}
+    prints = {
+        k: fingerprint(data, k, snapshot.digest(es), of_partition(es, corrections))
+        for k, es in entries.items()
+    }
     stale = [k for k in entries if not _unchanged(data, k, prints[k])]
     # documents first, one at a time each (the load evens out over the processes), then each
     # partition's rows from the cache

@@ -28,7 +28,9 @@ from warehouse.ddl import arrow_schema, parquet, quote
 Rows = list[dict[str, Any]]
 # Bumped whenever a change alters the rows built from a reading: every partition is then built
 # again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
-ROWS_VERSION = "2"
+# 3: corrections beside the cells; coverage says which deadline applied; a report changed
+# after publication
+ROWS_VERSION = "3"
 
 
 @dataclass
@@ -62,6 +64,7 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
             findings, report, applied = corrections.revise(
                 findings, report, item.document.sha256, list(item.corrections)
             )
+        findings += changed(item.document)  # after corrections: it names no cell to correct
         key = {"body_id": e.body_id, "year": e.year}
         outcome = item.outcome
         row = {
@@ -86,6 +89,22 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
             _cells(report, key, tables, applied)
         tables["coverage"].append(coverage.row(e, item.document, row))
     return tables
+
+
+def changed(d: Document) -> list[Finding]:
+    """REPORT_CHANGED when the body's report was fetched again with other bytes: the reading
+    published is the new one's; both files are in the raw archive."""
+    if not d.previous_sha256:
+        return []
+    return [
+        Finding(
+            "REPORT_CHANGED",
+            "warning",
+            f"报告发布后被修改：{d.previous_seen} 取得的文件（sha256 {d.previous_sha256}）"
+            f"于 {d.changed_on} 再次取得时已不同（sha256 {d.sha256}）；发布的是修改后文件的读数，"
+            "两个文件都保存在原始档案中。The report changed after publication.",
+        )
+    ]
 
 
 def finding_rows(key: dict[str, Any], findings: list[Finding], first: int = 1) -> Rows:

@@ -148,3 +148,36 @@ def test_cli_checks_a_registry(tmp_path):
     failed = subprocess.run([*xxgk, str(bad)], capture_output=True, text=True)
     assert failed.returncode == 1 and "999999 不在 GB/T 2260" in failed.stdout
     assert "Traceback" not in failed.stderr
+
+
+def test_deadlines_come_from_the_level_and_the_registry_overrides_them(tmp_path):
+    header = [*HEADER, "deadline"]
+    none = [None] * 5  # synthetic … listing_url
+    rows = [
+        ["ya-gov", "永安市人民政府", "永安市", 350481, "city_government", None, 2023, "g.pdf", *none],
+        ["ya-cz", "永安市财政局", "永安市", 350481, "department", None, 2023, "c.pdf", *none],
+        ["ya-xz", "永安市燕西街道办事处", "永安市", 350481, "township", None, 2023, "x.pdf", *none],
+        # a body row's MM-DD holds for every year; a year row's date for that year only
+        ["ya-own", "永安市某中心", "永安市", 350481, "other", None, None, None, None, None, 2022,
+         None, "http://127.0.0.1:9/own/", "02-28"],
+        ["ya-own", "永安市某中心", "永安市", 350481, "other", None, 2023, "o.pdf", None, None,
+         None, None, None, date(2024, 4, 15)],  # typed as a date in Excel
+        ["ya-bad1", "永安市甲局", "永安市", 350481, "department", None, 2023, "a.pdf", *none, "3月31日"],
+        ["ya-bad2", "永安市乙局", "永安市", 350481, "department", None, 2023, "b.pdf", *none, "02-30"],
+        ["ya-bad3", "永安市丙局", "永安市", 350481, "department", None, None, None, *none[:5],
+         "2024-03-31"],
+    ]  # fmt: skip
+    reg = registry.load(xlsx(tmp_path / "r.xlsx", rows, header=header), as_of=date(2024, 6, 1))
+    due = {(e.body_id, e.year): (e.due_on, e.due_basis) for e in reg.entries}
+    assert due[("ya-gov", 2023)] == (date(2024, 3, 31), "government")
+    assert due[("ya-cz", 2023)] == (date(2024, 1, 31), "department")
+    assert due[("ya-xz", 2023)] == (date(2024, 1, 31), "township")
+    assert due[("ya-own", 2022)] == (date(2023, 2, 28), "registry")
+    assert due[("ya-own", 2023)] == (date(2024, 4, 15), "registry")
+    assert not {b for b, _ in due} & {"ya-bad1", "ya-bad2", "ya-bad3"}
+    problems = "\n".join(reg.problems)
+    assert (
+        "第7行「deadline」：截止日期「3月31日」不是有效的日期，应写成 月-日（如 03-31）" in problems
+    )
+    assert "第8行「deadline」：截止日期「02-30」不是有效的日期" in problems
+    assert "第9行「deadline」：截止日期「2024-03-31」是具体日期，只能写在有统计年度的行" in problems
