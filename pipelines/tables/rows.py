@@ -28,7 +28,7 @@ from warehouse.ddl import arrow_schema, parquet, quote
 Rows = list[dict[str, Any]]
 # Bumped whenever a change alters the rows built from a reading: every partition is then built
 # again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
-ROWS_VERSION = "1"
+ROWS_VERSION = "2"
 
 
 @dataclass
@@ -169,5 +169,9 @@ def _cells(report: Report, key: dict[str, Any], tables: dict[str, Rows]) -> None
                 "value": getattr(report, section)[row][col],
                 "printed": report.printed.get(path),
                 "location": report.locations.get(path),
+                # made in the warehouse, where the findings across years are known too
+                # (warehouse/queries/cell_flags.sql)
+                "trusted": None,
+                "flags": None,
             }
         )
