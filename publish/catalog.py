@@ -28,6 +28,13 @@ code,.hash{font-family:monospace;font-size:.85em}.hash{word-break:break-all}
 nav a{margin-right:1rem}.error{color:#a00}.warning{color:#a60}
 """
 
+# The pages' icon, inline: a browser otherwise asks every directory for favicon.ico (a 404 each).
+ICON = (
+    '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 '
+    "viewBox=%270 0 16 16%27%3E%3Crect width=%2716%27 height=%2716%27 rx=%273%27 "
+    'fill=%27%231565c0%27/%3E%3C/svg%3E">'
+)
+
 
 def esc(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
@@ -38,7 +45,7 @@ def page(title: str, body: str, root: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>\n"
+        f"<title>{esc(title)}</title>{ICON}<style>{STYLE}</style></head><body>\n"
         f'<nav><a href="{root}index.html">本版目录 catalog</a>'
         f'<a href="{root}changelog.html">更新日志 changelog</a>'
         f'<a href="{root}widget/index.html">图表组件 widget</a>'
@@ -340,7 +347,7 @@ def releases_index(history: list[dict[str, Any]], title: str) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
+        f"<title>{esc(title)}</title>{ICON}<style>{STYLE}</style></head><body>"
         f"<h1>{esc(title)} · 所有版本 releases</h1>{body}</body></html>\n"
     )
 

@@ -50,6 +50,7 @@ try {
     })
     const response = await page.goto(origin + path, { waitUntil: 'load' })
     r.status = response?.status()
+    r.contentType = response?.headers()['content-type'] ?? null
     if (args.widget) {
       await page.waitForSelector('[data-xxgk-widget][data-ready]', { timeout: 30000 })
       r.widget = await page.evaluate(() => {
@@ -76,6 +77,7 @@ try {
     }
     r.text = await page.evaluate(() => document.body.innerText)
     r.scripts = await page.evaluate(() => document.querySelectorAll('script').length)
+    r.icon = await page.evaluate(() => document.querySelector('link[rel~="icon"]')?.href ?? null)
     if (args.checkLinks) {
       const hrefs = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map(a => a.href))
       for (const href of [...new Set(hrefs)]) {
