@@ -17,6 +17,9 @@ const browser = await chromium.launch({
     '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
   ],
 })
+// The caveats the widget shows next to its chart, as [flag, year or null, text].
+const caveatsOf = page => page.$$eval('[data-xxgk-widget] .xxgk-caveats li', items => items.map(li =>
+  [li.dataset.caveat, li.dataset.year ? Number(li.dataset.year) : null, li.textContent]))
 const results = []
 try {
   for (const path of args.pages) {
@@ -67,6 +70,14 @@ try {
           options: [...root.querySelectorAll('option')].map(o => [o.value, o.textContent]),
         }
       })
+      r.widget.caveats = await caveatsOf(page)
+      // each of `visit` chosen in turn: the caveats shown next to its chart
+      r.visited = []
+      for (const body of args.visit || []) {
+        await page.selectOption('.xxgk-choose', body)
+        await page.waitForFunction(b => document.querySelector('[data-xxgk-widget]').dataset.body === b, body)
+        r.visited.push({ body, caveats: await caveatsOf(page) })
+      }
       if (args.choose) {
         await page.selectOption('.xxgk-choose', args.choose)
         await page.waitForFunction(b => document.querySelector('[data-xxgk-widget]').dataset.body === b, args.choose)
