@@ -172,7 +172,7 @@ def _subset_downloads(resources: list[dict[str, Any]]) -> str:
     rows = "".join(
         f"<tr><td><code>{esc(r['subset']['table'])}</code></td>"
         f"<td>{esc(subsets.DIMENSIONS[r['subset']['dimension']])}</td>"
-        f"<td>{esc(r['subset']['value'])}</td><td class='n'>{r['subset']['rows']:,}"
+        f"<td>{esc(_subset_value(r['subset']))}</td><td class='n'>{r['subset']['rows']:,}"
         + (
             "（超过 Excel 行数 over Excel's rows）"
             if r["subset"]["rows"] >= subsets.EXCEL_ROWS
@@ -190,6 +190,12 @@ def _subset_downloads(resources: list[dict[str, Any]]) -> str:
         "<table><thead><tr><th>表 table</th><th>划分 by</th><th>年度或省份 year or province</th>"
         f"<th>行数 rows</th><th>CSV</th></tr></thead><tbody>{rows}</tbody></table>"
     )
+
+
+def _subset_value(subset: dict[str, Any]) -> str:
+    """2023, or 福建省 350000."""
+    value = subset["value"]
+    return f"{_place(value)} {value}" if subset["dimension"] == "region" else value
 
 
 def _history(history: list[dict[str, Any]], current: str) -> str:

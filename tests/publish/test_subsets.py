@@ -91,6 +91,7 @@ def test_catalog_lists_each_subset_with_size_and_sha256_and_its_link_works(relea
     (page,) = browse(release.parent, [f"/{release.name}/index.html"], checkLinks=True)
     assert page["status"] == 200 and page["consoleErrors"] == []
     assert "按年度、按省份下载" in page["text"]
+    assert "福建省 350000" in page["text"]  # a province by its name and code
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     listed = [r for r in package["resources"] if "subset" in r]
     assert len(listed) == 7 * 2 + 8  # seven tables with a year, eight with a body
