@@ -189,3 +189,27 @@ def test_each_caveat_is_shown_in_chinese_next_to_the_chart(demo):
         "2023年：报告缺少第三部分（依申请公开情况），图中没有该年的申请数。",
     ] in shown["yongan-transport-bureau"]
     assert shown["yongan-industry-it-bureau"] == []
+
+
+def test_ocr_and_a_report_read_in_part_are_said_too(demo, tmp_path):
+    """Flags the demo has no body for, written into a copy of its metrics file: the widget says
+    what the file's `flags` say, whatever body carries them."""
+    import shutil
+
+    root = tmp_path / "releases"
+    shutil.copytree(demo / "releases" / "latest", root / "latest")
+    metrics = root / "latest" / "data" / "metrics.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN body_id = 'yongan-industry-it-bureau' "
+            "THEN 'ocr;report_not_parsed' ELSE flags END AS flags) "
+            f"FROM '{metrics}' ORDER BY body_id, year) TO '{tmp_path / 'm.parquet'}' (FORMAT parquet)"
+        )
+    shutil.copyfile(tmp_path / "m.parquet", metrics)
+    (result,) = browse(
+        root, ["/latest/widget/index.html"], widget=True, visit=["yongan-industry-it-bureau"]
+    )
+    assert result["visited"][0]["caveats"] == [
+        ["ocr", 2023, "2023年：部分数字由图片文字识别（OCR）读出，可能有误。"],
+        ["report_not_parsed", 2023, "2023年：报告未完整读取（缺少某部分），部分数字为空。"],
+    ]
