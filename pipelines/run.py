@@ -298,6 +298,7 @@ def update_warehouse(s: Settings) -> warehouse_load.Update:
         if changed:
             found = cross_year.findings(store.cross_year_cells(changed))
             store.replace_findings(changed, cross_year.RULES, _findings_table(found))
+            store.flag_cells(changed)
     return store.update
 
 

@@ -15,7 +15,9 @@ from typing import Any
 import schemas
 import warehouse
 from pipelines.registry import regions
+from publish import subsets
 from publish.docs import constraints_text
+from publish.export import whole_tables
 from warehouse.ddl import parquet, quote
 
 COVERAGE = "coverage"
@@ -28,6 +30,13 @@ code,.hash{font-family:monospace;font-size:.85em}.hash{word-break:break-all}
 nav a{margin-right:1rem}.error{color:#a00}.warning{color:#a60}
 """
 
+# The pages' icon, inline: a browser otherwise asks every directory for favicon.ico (a 404 each).
+ICON = (
+    '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 '
+    "viewBox=%270 0 16 16%27%3E%3Crect width=%2716%27 height=%2716%27 rx=%273%27 "
+    'fill=%27%231565c0%27/%3E%3C/svg%3E">'
+)
+
 
 def esc(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
@@ -38,7 +47,7 @@ def page(title: str, body: str, root: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>\n"
+        f"<title>{esc(title)}</title>{ICON}<style>{STYLE}</style></head><body>\n"
         f'<nav><a href="{root}index.html">本版目录 catalog</a>'
         f'<a href="{root}changelog.html">更新日志 changelog</a>'
         f'<a href="{root}widget/index.html">图表组件 widget</a>'
@@ -72,7 +81,7 @@ def facts(release: Path, package: dict[str, Any]) -> dict[str, Any]:
     """What the pages show from the release's own Parquet files."""
     con = warehouse.connect()
     try:
-        tables = [r["name"] for r in package["resources"] if r["format"] == "csv"]
+        tables = [r["name"] for r in whole_tables(package["resources"])]
         for t in tables:
             source = parquet(release / "data" / f"{t}.parquet")
             con.execute(f"CREATE VIEW {quote(t)} AS SELECT * FROM {source}")
@@ -103,7 +112,7 @@ def index_page(
     package: dict[str, Any], changes: dict[str, Any], history: list[dict[str, Any]], f: dict
 ) -> str:
     by_name = {r["name"]: r for r in package["resources"]}
-    tables = [r for r in package["resources"] if r["format"] == "csv"]
+    tables = whole_tables(package["resources"])
     rows = "".join(
         "<tr>"
         f'<td><a href="tables/{esc(r["name"])}.html"><code>{esc(r["name"])}</code></a></td>'
@@ -137,6 +146,7 @@ def index_page(
             )
         )
         + "</p>",
+        _subset_downloads(package["resources"]),
         "<h2>版本 · Releases</h2>",
         _history(history, package["version"]),
         "<h2>本版变化 · Changes</h2>",
@@ -154,6 +164,38 @@ def index_page(
             table_html(header, [list(v) for v in values]),
         ]
     return page(f"{package['title']} {package['version']}", "\n".join(parts), "")
+
+
+def _subset_downloads(resources: list[dict[str, Any]]) -> str:
+    """The per-year and per-province CSV files (publish/subsets.py), each with its rows, size
+    and sha256; one past a sheet's rows is marked."""
+    rows = "".join(
+        f"<tr><td><code>{esc(r['subset']['table'])}</code></td>"
+        f"<td>{esc(subsets.DIMENSIONS[r['subset']['dimension']])}</td>"
+        f"<td>{esc(_subset_value(r['subset']))}</td><td class='n'>{r['subset']['rows']:,}"
+        + (
+            "（超过 Excel 行数 over Excel's rows）"
+            if r["subset"]["rows"] >= subsets.EXCEL_ROWS
+            else ""
+        )
+        + f"</td><td>{_download(r, '')}</td></tr>"
+        for r in resources
+        if "subset" in r
+    )
+    return (
+        "<h2>按年度、按省份下载 · Downloads by year and by province</h2>"
+        "<p>与整表相同的列和排序，每个文件一个年度或一个省份，便于用 Excel 打开"
+        f"（一张工作表最多 {subsets.EXCEL_ROWS:,} 行）。Same columns and order as the whole tables, "
+        "one year or one province per file, sized for a spreadsheet.</p>"
+        "<table><thead><tr><th>表 table</th><th>划分 by</th><th>年度或省份 year or province</th>"
+        f"<th>行数 rows</th><th>CSV</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _subset_value(subset: dict[str, Any]) -> str:
+    """2023, or 福建省 350000."""
+    value = subset["value"]
+    return f"{_place(value)} {value}" if subset["dimension"] == "region" else value
 
 
 def _history(history: list[dict[str, Any]], current: str) -> str:
@@ -340,7 +382,7 @@ def releases_index(history: list[dict[str, Any]], title: str) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
+        f"<title>{esc(title)}</title>{ICON}<style>{STYLE}</style></head><body>"
         f"<h1>{esc(title)} · 所有版本 releases</h1>{body}</body></html>\n"
     )
 

@@ -4,6 +4,7 @@ same rows always give the same bytes."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -11,6 +12,12 @@ import schemas
 from warehouse.ddl import literal, order_by, quote
 
 BOM = b"\xef\xbb\xbf"
+
+
+def whole_tables(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The CSV resources of the whole tables, one per table (not the per-year or per-region
+    files of publish/subsets.py, which carry `subset`)."""
+    return [r for r in resources if r.get("format") == "csv" and "subset" not in r]
 
 
 # A spreadsheet runs a cell that starts with = + - @ (or tab, CR) as a formula. In the CSV's text

@@ -24,7 +24,7 @@ import schemas
 import warehouse
 from pipelines.datadir import TMP_SUFFIX, atomic_path, atomic_write, remove
 from pipelines.files import file_sha256
-from publish import catalog, changelog, integrity, versioning
+from publish import catalog, changelog, integrity, subsets, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
 from publish.validation import frictionless_errors
@@ -33,6 +33,7 @@ from warehouse.ddl import parquet
 LATEST = "latest"
 WIDGET = Path(__file__).parent / "widget"
 WIDGET_FILES = {"dist/xxgk-widget.js": "xxgk-widget.js", "example.html": "index.html"}
+MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def make_release(
     (staging / "data").mkdir(parents=True)
     try:
         resources, documents = _export_all(db_path, staging)
+        resources += _subset_resources(staging)
         previous = latest(releases_dir)
         base, refused = verified_base(releases_dir, previous)
         notes += refused
@@ -364,24 +366,51 @@ class ReleaseInvalid(Exception):
 def _export(con: duckdb.DuckDBPyConnection, name: str, staging: Path) -> list[dict[str, Any]]:
     schema = schemas.load(name)
     out = []
-    for fmt, mediatype in (("csv", "text/csv"), ("parquet", "application/vnd.apache.parquet")):
+    for fmt in ("csv", "parquet"):
         relative = f"data/{name}.{fmt}"
-        path = staging / relative
-        export_table(con, name, path, fmt)
-        resource: dict[str, Any] = {
-            "name": name if fmt == "csv" else f"{name}-parquet",
-            "type": "table" if fmt == "csv" else "file",  # see frictionless_errors
-            "title": schema["title"],
-            "description": schema["description"],
-            "path": relative,
-            "format": fmt,
-            "mediatype": mediatype,
-            "bytes": path.stat().st_size,
-            "hash": f"sha256:{file_sha256(path)}",
-            "schema": {k: v for k, v in schema.items() if k not in ("title", "description")},
-        }
-        if fmt == "csv":
-            resource["encoding"] = "utf-8-sig"  # with BOM, so Excel opens Chinese text right
+        export_table(con, name, staging / relative, fmt)
+        resource_name = name if fmt == "csv" else f"{name}-parquet"
+        out.append(_resource(staging, relative, resource_name, schema, fmt))
+    return out
+
+
+def _resource(
+    staging: Path, relative: str, name: str, schema: dict[str, Any], fmt: str
+) -> dict[str, Any]:
+    """The descriptor of one data file of the release."""
+    path = staging / relative
+    resource: dict[str, Any] = {
+        "name": name,
+        "type": "table" if fmt == "csv" else "file",  # see frictionless_errors
+        "title": schema["title"],
+        "description": schema["description"],
+        "path": relative,
+        "format": fmt,
+        "mediatype": MEDIATYPES[fmt],
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{file_sha256(path)}",
+        "schema": {k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+    if fmt == "csv":
+        resource["encoding"] = "utf-8-sig"  # with BOM, so Excel opens Chinese text right
+    return resource
+
+
+def _subset_resources(staging: Path) -> list[dict[str, Any]]:
+    """The per-year and per-region CSV files, written from the release's Parquet files, as
+    resources (their `subset`: which table, which year or province, how many rows)."""
+    out = []
+    for table, dimension, value, relative, rows in subsets.export(
+        staging, schemas.published_tables()
+    ):
+        schema = schemas.load(table)
+        which = f"{value}年" if dimension == "year" else f"省份 province {value}"
+        resource = _resource(staging, relative, f"{table}-{dimension}-{value}", schema, "csv")
+        resource["title"] = f"{schema['title']} · {which}"
+        resource["description"] = (
+            f"表 {table} 中{which}的行（与整表相同的列和排序）。Rows of {table} for {dimension} {value}."
+        )
+        resource["subset"] = {"table": table, "dimension": dimension, "value": value, "rows": rows}
         out.append(resource)
     return out
 

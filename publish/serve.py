@@ -17,6 +17,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+# Every text file of a release is UTF-8: said in the Content-Type, or a browser shows README.md
+# and CHANGELOG.md as mojibake. Markdown is sent as text/markdown (the platform's table may lack it).
+TYPES = {".md": "text/markdown", ".csv": "text/csv", ".json": "application/json"}
+UTF8_TYPES = ("text/", "application/json", "application/javascript")
 
 
 class RangeHandler(SimpleHTTPRequestHandler):
@@ -29,6 +33,10 @@ class RangeHandler(SimpleHTTPRequestHandler):
         self.send_header("Access-Control-Expose-Headers", "Content-Length, Content-Range")
         self.send_header("Accept-Ranges", "bytes")
         super().end_headers()
+
+    def guess_type(self, path) -> str:  # type: ignore[no-untyped-def]
+        kind = TYPES.get(Path(str(path)).suffix.lower()) or super().guess_type(path)
+        return content_type(kind)
 
     def do_OPTIONS(self) -> None:  # CORS preflight of a ranged fetch from another origin
         self.send_response(HTTPStatus.NO_CONTENT)
@@ -73,6 +81,13 @@ class RangeHandler(SimpleHTTPRequestHandler):
             outputfile.write(block)
             remaining -= len(block)
         self._remaining = None
+
+
+def content_type(kind: str) -> str:
+    """A text type with its charset (the files are UTF-8); any other type as it is."""
+    if kind.startswith(UTF8_TYPES) and "charset" not in kind:
+        return f"{kind}; charset=utf-8"
+    return kind
 
 
 def hidden(url_path: str) -> bool:

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 
 import warehouse
-from publish.export import export_table
+from publish.export import export_table, whole_tables
 from publish.integrity import resource_problems
 from warehouse.ddl import parquet, quote
 from warehouse.validate import check_parquet
@@ -45,7 +45,7 @@ def frictionless_errors(
 
     base = descriptor_path.parent
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    csv = [r for r in descriptor["resources"] if r["format"] == "csv"]
+    csv = whole_tables(descriptor["resources"])
     rows = sum(_rows(base / r["path"].replace(".csv", ".parquet")) for r in csv)
     whole = rows <= FULL_ROWS
     # DuckDB and sha256 run outside the GIL: on a second core while Frictionless reads rows
@@ -113,9 +113,7 @@ def _changed_problems(
         resources = []
         with warehouse.connect() as con:
             con.register("changed", keys)
-            for r in descriptor["resources"]:
-                if r["format"] != "csv":
-                    continue
+            for r in whole_tables(descriptor["resources"]):
                 name = r["name"]
                 source = parquet(base / r["path"].replace(".csv", ".parquet"))
                 where = _changed_rows(r, source)

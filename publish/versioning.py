@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publish.export import whole_tables
+
 BUMPS = ("patch", "minor", "major")  # in increasing order
 BUMP_LABELS = {
     "major": "主版本号（表结构变化）",
@@ -92,9 +94,7 @@ def fingerprint(table_schemas: dict[str, dict[str, Any]]) -> str:
 
 def package_fingerprint(package: dict[str, Any]) -> str:
     """The fingerprint of a published datapackage.json (its CSV resources carry the schemas)."""
-    return fingerprint(
-        {r["name"]: r["schema"] for r in package["resources"] if r.get("format") == "csv"}
-    )
+    return fingerprint({r["name"]: r["schema"] for r in whole_tables(package["resources"])})
 
 
 def required_bump(schema_changed: bool, changes: dict[str, Any]) -> str | None:

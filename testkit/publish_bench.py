@@ -72,6 +72,9 @@ def _table(name: str, entries: list[Entry], rng: np.random.Generator, version: i
                     f"表{i % 3 + 1} 第{i % 25 + 1}行 第{i % 7 + 1}列" for i in range(len(cells))
                 ]
                 * n,
+                # made in the warehouse (warehouse/queries/cell_flags.sql)
+                "trusted": [None] * (n * len(cells)),
+                "flags": [None] * (n * len(cells)),
             },
             schema=arrow_schema(name),
         )

@@ -137,6 +137,12 @@ class Warehouse:
         self.con.execute(warehouse.sql("append_findings"))
         self.con.execute(warehouse.sql("recount_findings"))
 
+    def flag_cells(self, bodies: list[str]) -> None:
+        """The quality flags of these bodies' cells made again (after their rows or findings
+        changed)."""
+        self._register("affected_bodies", pa.table({"body_id": pa.array(bodies, pa.string())}))
+        self.con.execute(warehouse.sql("cell_flags"))
+
     def apply_models(self) -> None:
         for model in warehouse.models():
             self.con.execute(model.read_text(encoding="utf-8"))

@@ -29,7 +29,7 @@ Rows = list[dict[str, Any]]
 # Bumped whenever a change alters the rows built from a reading: every partition is then built
 # again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
 # 3: corrections beside the cells; coverage says which deadline applied; a report changed
-# after publication
+# after publication; the cells' quality flags (filled in the warehouse)
 ROWS_VERSION = "3"
 
 
@@ -205,5 +205,9 @@ def _cells(
                 "correction_id": c.correction_id if c else None,
                 "correction_reason": c.reason if c else None,
                 "corrected_by": c.who if c else None,
+                # made in the warehouse, where the findings across years are known too
+                # (warehouse/queries/cell_flags.sql)
+                "trusted": None,
+                "flags": None,
             }
         )

@@ -26,6 +26,8 @@ def rows(values: list[str]) -> list[dict]:
             "value": -5,  # a negative count as printed: numeric, left alone
             "printed": text,
             "location": None,
+            "trusted": True,
+            "flags": None,
         }
         for i, text in enumerate(values)
     ]

@@ -132,3 +132,84 @@ def test_committed_bundle_is_the_build_of_the_sources(tmp_path):
     args = [a if not a.startswith("--outfile=") else f"--outfile={out}" for a in args]
     subprocess.run([str(esbuild), *args], cwd=WIDGET, check=True, capture_output=True)
     assert out.read_bytes() == (WIDGET / "dist" / "xxgk-widget.js").read_bytes()
+
+
+# What a reader must be told, from the warehouse's reports and cells (not from `metrics.flags`).
+REPORT_FACTS = """
+SELECT r.body_id, r.year, r.synthetic, r.errors, r.status,
+       count(a.value) FILTER (WHERE a.applicant = 'total') AS applications_read,
+       count(*) FILTER (WHERE starts_with(c.location, 'OCR')) AS ocr_cells
+FROM reports AS r
+LEFT JOIN applications AS a USING (body_id, year)
+LEFT JOIN (SELECT body_id, year, location FROM proactive UNION ALL
+           SELECT body_id, year, location FROM applications UNION ALL
+           SELECT body_id, year, location FROM reviews_litigation) AS c USING (body_id, year)
+WHERE r.status IN ('parsed', 'partial') AND r.body_id = ?
+GROUP BY ALL ORDER BY r.year
+"""
+
+
+def expected_caveats(data, body: str) -> list[list]:
+    with duckdb.connect(str(data / "warehouse" / "xxgk.duckdb"), read_only=True) as con:
+        rows = con.execute(REPORT_FACTS, [body]).fetchall()
+    out = [["synthetic", None]] if any(r[2] for r in rows) else []
+    out += [["error", r[1]] for r in rows if r[3] > 0]
+    out += [["ocr", r[1]] for r in rows if r[6] > 0]
+    missing = [r for r in rows if r[4] == "partial" and r[5] == 0]
+    out += [["section_missing", r[1]] for r in missing]
+    out += [["report_not_parsed", r[1]] for r in rows if r[4] == "partial" and r not in missing]
+    return out
+
+
+# The demo's bodies: a synthetic one that is clean, one whose report has arithmetic errors, one
+# whose report lacks section 三, and the real report (no caveat).
+VISITED = [
+    "yongan-city-government",
+    "yongan-market-regulation-bureau",
+    "yongan-transport-bureau",
+    "yongan-industry-it-bureau",
+]
+
+
+def test_each_caveat_is_shown_in_chinese_next_to_the_chart(demo):
+    (result,) = browse(demo / "releases", ["/latest/widget/index.html"], widget=True, visit=VISITED)
+    assert result["consoleErrors"] == [] and result["pageErrors"] == [], result
+    shown = {v["body"]: v["caveats"] for v in result["visited"]}
+    for body in VISITED:
+        assert [c[:2] for c in shown[body]] == expected_caveats(demo, body), body
+    assert shown["yongan-city-government"] == [
+        ["synthetic", None, "演示数据：本机关的数字是合成的，不是真实报告。"]
+    ]
+    assert ["error", 2023, "2023年：报告中发现错误（如勾稽关系不符），数字需核对。"] in shown[
+        "yongan-market-regulation-bureau"
+    ]
+    assert [
+        "section_missing",
+        2023,
+        "2023年：报告缺少第三部分（依申请公开情况），图中没有该年的申请数。",
+    ] in shown["yongan-transport-bureau"]
+    assert shown["yongan-industry-it-bureau"] == []
+
+
+def test_ocr_and_a_report_read_in_part_are_said_too(demo, tmp_path):
+    """Flags the demo has no body for, written into a copy of its metrics file: the widget says
+    what the file's `flags` say, whatever body carries them."""
+    import shutil
+
+    root = tmp_path / "releases"
+    shutil.copytree(demo / "releases" / "latest", root / "latest")
+    metrics = root / "latest" / "data" / "metrics.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN body_id = 'yongan-industry-it-bureau' "
+            "THEN 'ocr;report_not_parsed' ELSE flags END AS flags) "
+            f"FROM '{metrics}' ORDER BY body_id, year) TO '{tmp_path / 'm.parquet'}' (FORMAT parquet)"
+        )
+    shutil.copyfile(tmp_path / "m.parquet", metrics)
+    (result,) = browse(
+        root, ["/latest/widget/index.html"], widget=True, visit=["yongan-industry-it-bureau"]
+    )
+    assert result["visited"][0]["caveats"] == [
+        ["ocr", 2023, "2023年：部分数字由图片文字识别（OCR）读出，可能有误。"],
+        ["report_not_parsed", 2023, "2023年：报告未完整读取（缺少某部分），部分数字为空。"],
+    ]

@@ -69,3 +69,15 @@ def test_committed_data_dictionary_is_generated_from_the_schemas():
     assert docs.DICTIONARY.read_text(encoding="utf-8") == docs.data_dictionary(), (
         "docs/data-dictionary.md drifted from schemas/: run `xxgk docs`"
     )
+
+
+@pytest.mark.parametrize("name", ["registry", *schemas.published_tables()])
+def test_each_enum_value_is_explained_once_in_its_description(name):
+    """The data dictionary lists `value 说明` pairs from the description: a value listed twice
+    (normative_documents once with each template's label) reads as two different items."""
+    import re
+
+    for f in schemas.load(name)["fields"]:
+        for value in f.get("constraints", {}).get("enum", []):
+            pairs = re.findall(rf"(?<![\w]){re.escape(value)} [\u4e00-\u9fff]", f["description"])
+            assert len(pairs) <= 1, (name, f["name"], value)

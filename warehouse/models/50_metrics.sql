@@ -3,6 +3,8 @@
 -- never 0 or NaN, where the denominator is 0: nullif() turns x/0 into NULL.
 -- Blank cells count as 0 (spec: BLANK_CELL), a missing section gives NULL.
 -- Counts are cast to BIGINT and rates to DOUBLE: the types the Table Schema declares.
+-- `flags` and `trusted` are the report's as a whole (its status, findings, OCR cells), in the
+-- order the schema gives.
 CREATE OR REPLACE VIEW metrics AS
 WITH counts AS (
     SELECT
@@ -21,6 +23,45 @@ WITH counts AS (
         lawsuits
     FROM body_year_summary
     WHERE status IN ('parsed', 'partial')
+),
+ocr AS (
+    SELECT DISTINCT body_id, year
+    FROM (
+        SELECT body_id, year, location FROM proactive
+        UNION ALL
+        SELECT body_id, year, location FROM applications
+        UNION ALL
+        SELECT body_id, year, location FROM reviews_litigation
+    )
+    WHERE starts_with(location, 'OCR')
+),
+corrected AS (
+    SELECT DISTINCT body_id, year
+    FROM (
+        SELECT body_id, year, correction_id FROM proactive
+        UNION ALL
+        SELECT body_id, year, correction_id FROM applications
+        UNION ALL
+        SELECT body_id, year, correction_id FROM reviews_litigation
+    )
+    WHERE correction_id IS NOT NULL
+),
+quality AS (
+    SELECT
+        s.body_id,
+        s.year,
+        nullif(concat_ws(';',
+            CASE WHEN s.synthetic THEN 'synthetic' END,
+            CASE WHEN s.status <> 'parsed' THEN 'report_not_parsed' END,
+            CASE WHEN o.body_id IS NOT NULL THEN 'ocr' END,
+            CASE WHEN s.errors > 0 THEN 'error' END,
+            CASE WHEN s.warnings > 0 THEN 'warning' END,
+            CASE WHEN k.body_id IS NOT NULL THEN 'corrected' END
+        ), '') AS flags
+    FROM body_year_summary AS s
+    LEFT JOIN ocr AS o USING (body_id, year)
+    LEFT JOIN corrected AS k USING (body_id, year)
+    WHERE s.status IN ('parsed', 'partial')
 )
 SELECT
     c.body_id,
@@ -44,6 +85,10 @@ SELECT
     CAST(100 * (c.reviews + c.lawsuits) / nullif(c.applications, 0) AS DOUBLE)
         AS disputes_per_100_applications,
     CAST((c.applications - p.applications) / nullif(p.applications, 0) AS DOUBLE)
-        AS applications_yoy_change
+        AS applications_yoy_change,
+    NOT coalesce(regexp_matches(q.flags, 'synthetic|report_not_parsed|ocr|error|warning'), false)
+        AS trusted,
+    q.flags
 FROM counts AS c
+JOIN quality AS q USING (body_id, year)
 LEFT JOIN counts AS p ON p.body_id = c.body_id AND p.year = c.year - 1;

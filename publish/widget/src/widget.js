@@ -20,7 +20,17 @@ export const OUTCOMES = [
   ['other_processing', '其他处理', '#9e9e9e'],
 ]
 const APPLICATIONS = ['applications', '本年新收申请', '#1565c0']
-const COLUMNS = ['body_id', 'year', 'applications', 'handled', ...OUTCOMES.map(o => o[0])]
+const COLUMNS = ['body_id', 'year', 'applications', 'handled', ...OUTCOMES.map(o => o[0]), 'flags']
+const TEXT = new Set(['body_id', 'flags'])
+// What a reader must know before trusting a bar, from the published `flags` of `metrics`
+// (schemas/metrics.schema.json): [flag, whether it holds for the whole body, the Chinese caveat].
+export const CAVEATS = [
+  ['synthetic', true, () => '演示数据：本机关的数字是合成的，不是真实报告。'],
+  ['error', false, y => `${y}年：报告中发现错误（如勾稽关系不符），数字需核对。`],
+  ['ocr', false, y => `${y}年：部分数字由图片文字识别（OCR）读出，可能有误。`],
+  ['section_missing', false, y => `${y}年：报告缺少第三部分（依申请公开情况），图中没有该年的申请数。`],
+  ['report_not_parsed', false, y => `${y}年：报告未完整读取（缺少某部分），部分数字为空。`],
+]
 
 const files = new Map()
 async function parquet(url) {
@@ -36,7 +46,7 @@ export async function bodySeries(base, body) {
   const file = await parquet(new URL('data/metrics.parquet', base).href)
   const rows = await parquetReadObjects({ file, columns: COLUMNS, filter: { body_id: body } })
   return rows
-    .map(r => Object.fromEntries(COLUMNS.map(c => [c, c === 'body_id' ? r[c] : num(r[c])])))
+    .map(r => Object.fromEntries(COLUMNS.map(c => [c, TEXT.has(c) ? r[c] ?? null : num(r[c])])))
     .sort((a, b) => a.year - b.year)
 }
 
@@ -86,6 +96,35 @@ export function chart(series) {
   return svg
 }
 
+/** The flags of one year of the series; a report without section 三 is named as such. */
+export function flagsOf(r) {
+  const flags = new Set((r.flags || '').split(';').filter(Boolean))
+  if (flags.has('report_not_parsed') && r.applications === null && r.handled === null) {
+    flags.delete('report_not_parsed')
+    flags.add('section_missing')
+  }
+  return flags
+}
+
+/** The caveats of the series in Chinese, each once: [flag, year or null, text]. */
+export function caveats(series) {
+  const out = []
+  for (const [flag, whole, text] of CAVEATS) {
+    const years = series.filter(r => flagsOf(r).has(flag)).map(r => r.year)
+    if (whole && years.length) out.push([flag, null, text()])
+    else if (!whole) for (const y of years) out.push([flag, y, text(y)])
+  }
+  return out
+}
+
+function caveatList(series) {
+  const ul = el('ul', { class: 'xxgk-caveats', role: 'note', style: 'margin:.4em 0;padding-left:1.2em;color:#8a4b00;font-size:13px' })
+  for (const [flag, year, text] of caveats(series)) {
+    ul.append(el('li', { 'data-caveat': flag, ...(year === null ? {} : { 'data-year': year }) }, text))
+  }
+  return ul
+}
+
 function legend() {
   const ul = el('ul', { class: 'xxgk-legend', style: 'list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.8em;font-size:12px' })
   for (const [, label, color] of [APPLICATIONS, ...OUTCOMES]) {
@@ -132,7 +171,12 @@ export async function render(root, { base, body, choose = false }) {
       select.addEventListener('change', () => render(root, { base, body: select.value, choose }))
       parts.unshift(select)
     }
-    parts.push(series.length ? chart(series) : el('p', {}, '该机关没有已读取的年度报告。'), legend(), numbers(series))
+    parts.push(
+      caveatList(series),
+      series.length ? chart(series) : el('p', {}, '该机关没有已读取的年度报告。'),
+      legend(),
+      numbers(series),
+    )
     root.replaceChildren(...parts)
     root.dataset.body = id
     root.dataset.ready = 'true'

@@ -17,6 +17,9 @@ const browser = await chromium.launch({
     '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
   ],
 })
+// The caveats the widget shows next to its chart, as [flag, year or null, text].
+const caveatsOf = page => page.$$eval('[data-xxgk-widget] .xxgk-caveats li', items => items.map(li =>
+  [li.dataset.caveat, li.dataset.year ? Number(li.dataset.year) : null, li.textContent]))
 const results = []
 try {
   for (const path of args.pages) {
@@ -50,6 +53,7 @@ try {
     })
     const response = await page.goto(origin + path, { waitUntil: 'load' })
     r.status = response?.status()
+    r.contentType = response?.headers()['content-type'] ?? null
     if (args.widget) {
       await page.waitForSelector('[data-xxgk-widget][data-ready]', { timeout: 30000 })
       r.widget = await page.evaluate(() => {
@@ -66,6 +70,14 @@ try {
           options: [...root.querySelectorAll('option')].map(o => [o.value, o.textContent]),
         }
       })
+      r.widget.caveats = await caveatsOf(page)
+      // each of `visit` chosen in turn: the caveats shown next to its chart
+      r.visited = []
+      for (const body of args.visit || []) {
+        await page.selectOption('.xxgk-choose', body)
+        await page.waitForFunction(b => document.querySelector('[data-xxgk-widget]').dataset.body === b, body)
+        r.visited.push({ body, caveats: await caveatsOf(page) })
+      }
       if (args.choose) {
         await page.selectOption('.xxgk-choose', args.choose)
         await page.waitForFunction(b => document.querySelector('[data-xxgk-widget]').dataset.body === b, args.choose)
@@ -76,6 +88,7 @@ try {
     }
     r.text = await page.evaluate(() => document.body.innerText)
     r.scripts = await page.evaluate(() => document.querySelectorAll('script').length)
+    r.icon = await page.evaluate(() => document.querySelector('link[rel~="icon"]')?.href ?? null)
     if (args.checkLinks) {
       const hrefs = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map(a => a.href))
       for (const href of [...new Set(hrefs)]) {
