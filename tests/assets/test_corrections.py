@@ -75,6 +75,9 @@ def test_a_correction_is_published_beside_the_printed_text_in_a_patch_release(ru
         "原件为15，已核对",
         "张三",
     )
+    # its quality flags: named by an error before; corrected (and no longer named) after
+    assert "error" in first[0]["cell"]["flags"].split(";")
+    assert "corrected" in row["flags"].split(";") and "error" not in row["flags"].split(";")
     made = second.release()
     assert (made["version"], made["bump"]) == ("1.0.1", "patch")
     changelog = (data / "releases" / "1.0.1" / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -26,6 +26,10 @@ def rows(values: list[str]) -> list[dict]:
             "value": -5,  # a negative count as printed: numeric, left alone
             "printed": text,
             "location": None,
+            "corrected_from": None,
+            "correction_id": None,
+            "correction_reason": None,
+            "corrected_by": None,
             "trusted": True,
             "flags": None,
         }

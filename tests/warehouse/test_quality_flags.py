@@ -41,6 +41,10 @@ def cell(body: str, row: str, value: float | None = 1, location: str = "第1行"
         "value": value,
         "printed": None,
         "location": location,
+        "corrected_from": None,
+        "correction_id": None,
+        "correction_reason": None,
+        "corrected_by": None,
         "trusted": None,
         "flags": None,
     }
