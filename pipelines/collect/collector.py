@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipelines.collect import archive, discovery, local
+from pipelines.collect import archive, discovery, local, pictures
 from pipelines.collect.fetch import Fetched, Fetcher, FetchError, site
 from pipelines.registry.model import NO_SOURCE, Entry
 
@@ -224,9 +224,12 @@ class Collector:
             return Document(*key, url, None, None, f"{e.reason}：{url}", found_by)
         if page.format != "html" or self.is_report(page.sha256):
             return _document(key, page, None, found_by)
-        links = discovery.attachments(archive.load(self.archive_root, page.sha256), page.final_url)
+        html = archive.load(self.archive_root, page.sha256)
+        links = discovery.attachments(html, page.final_url)
         if not links:
-            return _document(key, page, None, found_by)
+            return self._pictures(entry, page, html, found_by, context) or _document(
+                key, page, None, found_by
+            )
         chosen, failures = self._attachment(links[:MAX_ATTACHMENTS], page, context, own)
         capped = None
         if len(links) > MAX_ATTACHMENTS and (chosen is None or not self.is_report(chosen.sha256)):
@@ -240,6 +243,57 @@ class Collector:
             )
             return Document(*key, url, None, None, reason, found_by)
         return replace(_document(key, chosen, url, found_by), note=capped)
+
+    def _pictures(
+        self, entry: Entry, page: Fetched, html: bytes, found_by: str, context: dict
+    ) -> Document | None:
+        """A page whose report is pictures (「图片版」): its page-sized pictures (on the body's
+        own sites, at most MAX_PICTURES) stacked into one picture for OCR, archived as the
+        document; None when the page has no such pictures or they do not read as a report."""
+        urls = discovery.pictures(html, page.final_url)[: pictures.MAX_PICTURES]
+        had = []
+        for url in urls:
+            try:
+                fetched = self.fetcher.fetch(
+                    url,
+                    conditional=self.conditional,
+                    context={**context, "via": page.final_url},
+                    sites=sites(entry),
+                )
+            except FetchError:
+                continue  # a broken or off-site picture: the others may still be the report
+            data = archive.load(self.archive_root, fetched.sha256)
+            if pictures.is_page(data):
+                had.append((url, data))
+        if not had:
+            return None
+        digest = archive.store(self.archive_root, pictures.stack([d for _, d in had]))
+        archive.record(
+            self.archive_root,
+            {
+                "event": "pictures_stacked",
+                "sha256": digest,
+                "source": page.final_url,
+                "pictures": [u for u, _ in had],
+                "body_id": entry.body_id,
+                "year": entry.year,
+            },
+        )
+        if not self.is_report(digest):
+            return None
+        stacked = archive.load(self.archive_root, digest)
+        note = f"报告页上的{len(had)}张图片（图片版）按页面顺序拼成一份，由OCR识别"
+        return Document(
+            entry.body_id,
+            entry.year,
+            page.url,
+            digest,
+            len(stacked),
+            found_by=found_by,
+            final_url=page.final_url,
+            via=page.final_url,
+            note=note,
+        )
 
     def _attachment(
         self, links: list[discovery.Link], page: Fetched, context: dict, own: frozenset[str]

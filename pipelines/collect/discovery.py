@@ -154,3 +154,26 @@ def attachments(data: bytes, base_url: str) -> list[Link]:
         if link.kind == "attachment" and all(link.url != o.url for o in out):
             out.append(link)
     return out
+
+
+def pictures(data: bytes, base_url: str) -> list[str]:
+    """The pictures of a page (`<img src>`, absolute), in page order, each once: a report
+    published as images (「图片版」) has its pages, or its tables, as pictures in the article."""
+    text = decode(data)
+    if not text.strip():
+        return []
+    try:
+        doc = lxml_html.fromstring(text)
+    except (ValueError, lxml_html.etree.ParserError):
+        return []
+    base = doc.xpath("//base/@href")
+    base_url = urllib.parse.urljoin(base_url, base[0]) if base else base_url
+    out: list[str] = []
+    for img in doc.iter("img"):
+        src = (img.get("src") or img.get("data-src") or "").strip()
+        if not src or src.startswith("data:"):
+            continue
+        url = urllib.parse.urljoin(base_url, src)
+        if url not in out:
+            out.append(url)
+    return out

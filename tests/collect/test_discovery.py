@@ -3,17 +3,21 @@ its attachment taken when the page only links it, ambiguity recorded."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from pipelines.collect import archive, discovery
 from pipelines.collect.collector import MAX_ATTACHMENTS, Collector
 from pipelines.collect.fetch import Fetcher, Policy
+from pipelines.read import ocr
 from pipelines.read.cache import cached_parse
 from pipelines.registry.model import Entry
+from testkit.render import scan
 
 from support.portal import (
     Portal,
@@ -184,3 +188,44 @@ def test_a_report_cut_short_is_the_entrys_reason_not_a_document(portal: Portal, 
         doc.sha256 is None and doc.error and doc.error.startswith("下载不完整（收到1000字节，应为")
     )
     assert not (tmp_path / "raw" / "sha256").exists()
+
+
+@pytest.mark.skipif(not ocr.available(), reason="no OCR engine (make setup)")
+def test_a_report_published_as_pictures_on_its_page_is_read_by_ocr(portal: Portal, tmp_path):
+    """「图片版」: the article is the report's pages as <img>, beside a logo; the page-sized
+    pictures are fetched (like attachments, on the body's own site), stacked in page order and
+    read by OCR; a picture on another site is not fetched."""
+    pages = scan.pictures(report_pdf(NAME, 2023), 150, quality=85)
+    tags = []
+    for n, page in enumerate(pages):
+        out = io.BytesIO()
+        page.save(out, "JPEG", quality=85)
+        tags.append(f'<p><img src="/img/p{n}.jpg"></p>')
+        portal.add(f"/img/p{n}.jpg", Route(out.getvalue(), content_type="image/jpeg"))
+    logo = io.BytesIO()
+    Image.new("L", (120, 40), 0).save(logo, "PNG")
+    portal.add("/img/logo.png", Route(logo.getvalue(), content_type="image/png"))
+    with serve() as elsewhere:
+        away = elsewhere.add("/x.jpg", Route(logo.getvalue(), content_type="image/jpeg"))
+        html = (
+            "<html><head><meta charset='utf-8'><title>永安市财政局2023年政府信息公开工作年度报告"
+            f"</title></head><body><img src='/img/logo.png'><img src='{away}'>"
+            f"<h1>永安市财政局2023年政府信息公开工作年度报告</h1>{''.join(tags)}</body></html>"
+        )
+        page = portal.add("/2023.html", Route(html.encode()))
+        (doc,) = collector(tmp_path).collect_all(
+            [replace(entry(2023, None), source=page)], date(2026, 1, 1)
+        )
+        assert not elsewhere.hits  # another site's picture is never fetched
+    assert doc.error is None and doc.note and f"{len(pages)}张图片" in doc.note
+    outcome, _ = cached_parse(
+        tmp_path / "parsed", doc.sha256, lambda d: archive.load(tmp_path / "raw", d)
+    )
+    report = outcome.report
+    assert outcome.source_format == "image" and report is not None
+    assert all(v.startswith("OCR") for v in report.locations.values())
+    assert report.applications["new_received"]["total"] is not None
+    stacked = [e for e in archive.history(tmp_path / "raw") if e.get("event") == "pictures_stacked"]
+    assert [u.rsplit("/", 1)[1] for u in stacked[0]["pictures"]] == [
+        f"p{n}.jpg" for n in range(len(pages))
+    ]  # the logo left out, the pages in page order
