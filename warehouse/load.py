@@ -26,9 +26,17 @@ import warehouse
 from pipelines.datadir import temporary
 from warehouse.ddl import create_table, parquet, quote
 
-# Published tables loaded from the partitions; `bodies` comes from the registry, `metrics` is a
-# model (a view).
-PARTITIONED = ("reports", "proactive", "applications", "reviews_litigation", "findings", "coverage")
+# Tables loaded from the partitions (all published but `report_texts`); `bodies` comes from the
+# registry, `metrics` and `text_similarity` are models (views).
+PARTITIONED = (
+    "reports",
+    "proactive",
+    "applications",
+    "reviews_litigation",
+    "findings",
+    "coverage",
+    "report_texts",
+)
 _META = "_xxgk_meta"
 _PARTS = "_xxgk_partitions"  # partition → digest of its files, as loaded
 _ROWS = "_xxgk_partition_rows"  # partition → its body-years, as loaded

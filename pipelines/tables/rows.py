@@ -28,7 +28,7 @@ from warehouse.ddl import arrow_schema, parquet, quote
 Rows = list[dict[str, Any]]
 # Bumped whenever a change alters the rows built from a reading: every partition is then built
 # again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
-ROWS_VERSION = "1"
+ROWS_VERSION = "2"  # 2: report_texts
 
 
 @dataclass
@@ -45,6 +45,7 @@ PARTITION_TABLES = (
     "reviews_litigation",
     "findings",
     "coverage",
+    "report_texts",  # not published: read by the model text_similarity
 )
 
 
@@ -78,6 +79,10 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
         tables["findings"] += finding_rows(key, findings)
         if report is not None:
             _cells(report, key, tables)
+            tables["report_texts"] += [
+                {**key, "section": section, "text": text}
+                for section, text in report.narrative.items()
+            ]
         tables["coverage"].append(coverage.row(e, item.document, row))
     return tables
 
