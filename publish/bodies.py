@@ -118,21 +118,25 @@ def _flags(findings: list[tuple[Any, ...]]) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-def _named(path: str, flags: dict[str, list[tuple[int, str]]]) -> list[tuple[int, str]]:
-    """The findings that name this cell, its row or its section."""
-    parts = path.split(".")
-    return [f for n in range(1, len(parts) + 1) for f in flags.get(".".join(parts[:n]), [])]
+def _named(section: str, row: str, col: str, flags: dict) -> list[tuple[int, str]]:
+    """The findings that name this cell, its row or its whole section."""
+    return [
+        *flags.get(f"{section}.{row}.{col}", ()),
+        *flags.get(f"{section}.{row}", ()),
+        *flags.get(section, ()),
+    ]
 
 
-def _cell(year: int, path: str, value: Any, printed: Any, flags: dict) -> str:
-    named = sorted(set(_named(path, flags)))
+def _cell(year: int, cell: tuple[str, str, str], value: Any, printed: Any, flags: dict) -> str:
+    # `shown` is a number we formatted (digits, ".", "-", "e"): nothing in it to escape
     shown = "" if value is None else number(value)
     title = f' title="原文 printed: {esc(printed)}"' if printed not in (None, shown) else ""
+    named = sorted(set(_named(*cell, flags))) if flags else []
     if not named:
-        return f'<td class="n"{title}>{esc(shown)}</td>'
+        return f'<td class="n"{title}>{shown}</td>'
     worst = min((s for _, s in named), key=SEVERITIES.index)
     marks = ",".join(f'<a href="#f{year}-{no}">{no}</a>' for no, _ in named)
-    return f'<td class="n flag-{esc(worst)}"{title}>{esc(shown)} <sup>⚑{marks}</sup></td>'
+    return f'<td class="n flag-{esc(worst)}"{title}>{shown} <sup>⚑{marks}</sup></td>'
 
 
 # ---- the body's page ------------------------------------------------------------------------
@@ -293,9 +297,7 @@ def _grid(year: int, section: str, found: dict, flags: dict) -> str:
     body = "".join(
         f"<tr><th>{esc(row_labels[r])}<br><code>{esc(r)}</code></th>"
         + "".join(
-            _cell(year, f"{section}.{r}.{c}", *found[(r, c)], flags)
-            if (r, c) in found
-            else "<td></td>"
+            _cell(year, (section, r, c), *found[(r, c)], flags) if (r, c) in found else "<td></td>"
             for c in cols
         )
         + "</tr>"
