@@ -4,11 +4,22 @@ and digits; Jaccard; 0.7 or more a near-copy."""
 
 from __future__ import annotations
 
+import shutil
+
+import duckdb
+
+from pipelines import run
+from pipelines.datadir import DataDir
 from pipelines.tables import similarity
+
+from support import DEMO
 
 OLD = "本年度，本局坚持以人民为中心，围绕优化营商环境推进政务公开，全年主动公开文件128件。"
 # the same words with this year's figures and other punctuation: digits and marks do not count
 SAME = "本年度 本局坚持以人民为中心；围绕优化营商环境推进政务公开——全年主动公开文件３０５件！"
+BOILERPLATE = (
+    "本机关按照《中华人民共和国政府信息公开条例》要求编制本报告。"  # the demo's section 一
+)
 OTHER = "今年我局重点做好行政许可和行政处罚信息的公开，并完善了依申请公开的办理流程和答复模板。"
 
 
@@ -71,3 +82,42 @@ def test_the_previous_report_is_the_latest_earlier_year_with_the_section():
     assert got[("a", 2022, "overview")]["previous_year"] == 2020
     assert got[("a", 2023, "overview")]["previous_year"] == 2022
     assert not any(k[2] == "problems" for k in got)
+
+
+def _steps(s) -> None:
+    """The stages up to the warehouse, as a run does them."""
+    keys = run.registry(s).partitions
+    run.scan_inbox(s)
+    run.collect(s, keys)
+    run.read(s, keys)
+    run.update_warehouse(s)
+
+
+def _similar(s) -> dict:
+    with duckdb.connect(str(s.data.warehouse), read_only=True) as con:
+        got = con.execute(
+            "SELECT body_id, year, section, similarity, near_copy FROM text_similarity"
+        ).fetchall()
+    return {r[:3]: r[3:] for r in got}
+
+
+def test_the_warehouse_compares_again_when_a_year_of_the_body_changes(tmp_path):
+    """A body's 2023 report rewritten to copy its 2022 text: the next update flags it (and
+    only the bodies whose partitions changed are compared again)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DEMO, corpus)
+    doc = corpus / "documents" / "yongan-natural-resources-bureau-2023.txt"
+    original = doc.read_text(encoding="utf-8")
+    doc.write_text(original.replace(BOILERPLATE, OTHER), encoding="utf-8")
+    s = run.Settings(DataDir(tmp_path / "data"), corpus / "registry.csv")
+    _steps(s)
+    key = ("yongan-natural-resources-bureau", 2023, "overview")
+    before = _similar(s)
+    assert before[key][1] is False and before[key][0] < 0.2
+    doc.write_text(original, encoding="utf-8")  # now word for word last year's
+    _steps(s)
+    after = _similar(s)
+    assert after[key] == (1.0, True)
+    assert {k: v for k, v in after.items() if k != key} == {
+        k: v for k, v in before.items() if k != key
+    }
