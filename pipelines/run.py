@@ -30,11 +30,12 @@ from pipelines.read.document import PARSER_VERSION
 from pipelines.registry import load, partitions, snapshot
 from pipelines.registry.model import DEFAULT_FIRST_YEAR, Entry
 from pipelines.tables import corrections as fixes
-from pipelines.tables import cross_year, rows
+from pipelines.tables import cross_year, rows, similarity
 from pipelines.tables import partition as reading
 from pipelines.tables.rows import PARTITION_TABLES
 from publish.release import Release, make_release
 from warehouse import load as warehouse_load
+from warehouse.ddl import to_arrow
 from warehouse.validate import Violation, check_database, check_files
 
 
@@ -298,6 +299,8 @@ def update_warehouse(s: Settings) -> warehouse_load.Update:
         if changed:
             found = cross_year.findings(store.cross_year_cells(changed))
             store.replace_findings(changed, cross_year.RULES, _findings_table(found))
+            compared = similarity.rows(store.report_texts(changed))
+            store.replace_similarity(changed, to_arrow("text_similarity", compared))
             store.flag_cells(changed)
     return store.update
 

@@ -28,6 +28,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc
 text-align:left;vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}
 code,.hash{font-family:monospace;font-size:.85em}.hash{word-break:break-all}
 nav a{margin-right:1rem}.error{color:#a00}.warning{color:#a60}
+td.flag-error{background:#fde2e2}td.flag-warning{background:#fff1d6}td.flag-info{background:#e8f0fe}
 """
 
 # The pages' icon, inline: a browser otherwise asks every directory for favicon.ico (a 404 each).
@@ -50,6 +51,7 @@ def page(title: str, body: str, root: str) -> str:
         f"<title>{esc(title)}</title>{ICON}<style>{STYLE}</style></head><body>\n"
         f'<nav><a href="{root}index.html">本版目录 catalog</a>'
         f'<a href="{root}changelog.html">更新日志 changelog</a>'
+        f'<a href="{root}bodies/index.html">各机关 bodies</a>'
         f'<a href="{root}widget/index.html">图表组件 widget</a>'
         f'<a href="{root}../index.html">所有版本 all releases</a></nav>\n'
         f"<h1>{esc(title)}</h1>\n{body}\n</body></html>\n"
@@ -77,14 +79,20 @@ def size(n: int) -> str:
 # ---- reading the release ------------------------------------------------------------------
 
 
+def release_views(con: Any, release: Path, package: dict[str, Any]) -> list[str]:
+    """A view of each table of the release over its own Parquet file; the tables' names."""
+    tables = [r["name"] for r in whole_tables(package["resources"])]
+    for t in tables:
+        source = parquet(release / "data" / f"{t}.parquet")
+        con.execute(f"CREATE VIEW {quote(t)} AS SELECT * FROM {source}")
+    return tables
+
+
 def facts(release: Path, package: dict[str, Any]) -> dict[str, Any]:
     """What the pages show from the release's own Parquet files."""
     con = warehouse.connect()
     try:
-        tables = [r["name"] for r in whole_tables(package["resources"])]
-        for t in tables:
-            source = parquet(release / "data" / f"{t}.parquet")
-            con.execute(f"CREATE VIEW {quote(t)} AS SELECT * FROM {source}")
+        tables = release_views(con, release, package)
         counts = {t: con.execute(f"SELECT count(*) FROM {quote(t)}").fetchone()[0] for t in tables}
         reports = con.execute(warehouse.sql("catalog_reports")).fetchall()
         findings = con.execute(warehouse.sql("catalog_findings")).fetchall()

@@ -24,7 +24,7 @@ import schemas
 import warehouse
 from pipelines.datadir import TMP_SUFFIX, atomic_path, atomic_write, remove
 from pipelines.files import file_sha256
-from publish import catalog, changelog, integrity, subsets, versioning
+from publish import bodies, catalog, changelog, integrity, subsets, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
 from publish.validation import frictionless_errors
@@ -278,6 +278,7 @@ def _write_contents(
     (staging / changelog.CHANGELOG).write_text(summary, encoding="utf-8")
     history = [*release_history(releases_dir), _history_entry(changes)]
     catalog.write_site(staging, package, changes, history, names)
+    bodies.write_pages(staging, package)
     _copy_widget(staging)
     (staging / integrity.MANIFEST).write_text(integrity.manifest(staging), encoding="utf-8")
     return summary

@@ -28,3 +28,8 @@ def sql(name: str) -> str:
 def models() -> list[Path]:
     """SQL models, applied in file-name order (each may use the ones before it)."""
     return sorted((HERE / "models").glob("*.sql"))
+
+
+def model(name: str) -> str:
+    """One SQL model's text, `models/<name>.sql` (the catalog applies some to a release's files)."""
+    return (HERE / "models" / f"{name}.sql").read_text(encoding="utf-8")

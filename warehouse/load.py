@@ -26,9 +26,18 @@ import warehouse
 from pipelines.datadir import temporary
 from warehouse.ddl import create_table, parquet, quote
 
-# Published tables loaded from the partitions; `bodies` comes from the registry, `metrics` is a
-# model (a view).
-PARTITIONED = ("reports", "proactive", "applications", "reviews_litigation", "findings", "coverage")
+# Tables loaded from the partitions (all published but `report_texts`); `bodies` comes from the
+# registry, `text_similarity` from the texts of the bodies that changed, `metrics` is a model.
+PARTITIONED = (
+    "reports",
+    "proactive",
+    "applications",
+    "reviews_litigation",
+    "findings",
+    "coverage",
+    "report_texts",
+)
+DERIVED = ("text_similarity",)
 _META = "_xxgk_meta"
 _PARTS = "_xxgk_partitions"  # partition → digest of its files, as loaded
 _ROWS = "_xxgk_partition_rows"  # partition → its body-years, as loaded
@@ -37,7 +46,8 @@ _FILES_AT_ONCE = 500  # partitions loaded by one statement (bounds the statement
 
 def structure() -> str:
     """The fingerprint of the tables as this code creates them: another one rebuilds the file."""
-    text = "\n".join(create_table(n, constraints=False) for n in ("bodies", *PARTITIONED))
+    names = ("bodies", *PARTITIONED, *DERIVED)
+    text = "\n".join(create_table(n, constraints=False) for n in names)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -143,6 +153,22 @@ class Warehouse:
         self._register("affected_bodies", pa.table({"body_id": pa.array(bodies, pa.string())}))
         self.con.execute(warehouse.sql("cell_flags"))
 
+    def report_texts(self, bodies: list[str]) -> Iterator[tuple[Any, ...]]:
+        """The texts of sections 一 and 五 of these bodies, in body, section and year order."""
+        self._register("affected_bodies", pa.table({"body_id": pa.array(bodies, pa.string())}))
+        cursor = self.con.execute(warehouse.sql("report_texts"))
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
+
+    def replace_similarity(self, bodies: list[str], incoming: pa.Table) -> None:
+        """The `text_similarity` rows of these bodies replaced by `incoming`."""
+        self._register("affected_bodies", pa.table({"body_id": pa.array(bodies, pa.string())}))
+        self.con.execute(
+            "DELETE FROM text_similarity WHERE body_id IN (SELECT body_id FROM affected_bodies)"
+        )
+        self._register("incoming_similarity", incoming)
+        self.con.execute("INSERT INTO text_similarity SELECT * FROM incoming_similarity")
+
     def apply_models(self) -> None:
         for model in warehouse.models():
             self.con.execute(model.read_text(encoding="utf-8"))
@@ -183,7 +209,7 @@ def updating(db_path: Path) -> Iterator[Warehouse]:
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("bodies", *PARTITIONED):
+    for name in ("bodies", *PARTITIONED, *DERIVED):
         con.execute(create_table(name, constraints=False))
     con.execute(f"CREATE TABLE {_META} (key VARCHAR, value VARCHAR)")
     con.execute(f"CREATE TABLE {_PARTS} (partition VARCHAR, digest VARCHAR)")

@@ -15,8 +15,9 @@ from pipelines.read.rules import check_report
 # 0.2: PDF and Word readers; 0.3: .doc/.wps, OCR of scans, merged and misspelled rows,
 # wrapped labels, the date under the signature; 0.4: PDF tables without ruling lines; 0.5: PDFs
 # read from pdfium's text layer and paths (no pdfminer); 0.6: units inside cells, rows at page
-# breaks with no line under them, section 一's figures against the tables.
-PARSER_VERSION = "0.7.0"
+# breaks with no line under them, section 一's figures against the tables; 0.8: the text of
+# sections 一 and 五 kept (Report.narrative).
+PARSER_VERSION = "0.8.0"
 
 
 OCR_NEEDED = "，需要OCR识别"  # how a reader's refusal ends where OCR may read the pages

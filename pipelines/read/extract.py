@@ -59,6 +59,14 @@ _HEADINGS = {
 }
 
 
+# Sections 一 and 五 kept as text (Report.narrative), each from its heading to the next one; for
+# the similarity to the body's previous report. Capped: a report's prose is a few pages at most.
+_PROSE_ENDS = {
+    "overview": (re.compile(r"^[一1][、.．]?总体情况"), tuple(_HEADINGS.values())),
+    "problems": (_HEADINGS["problems"], (re.compile(r"^[六6][、.．]?其他需要报告"),)),
+}
+PROSE_WIDTH = 20_000
+
 # The printed text kept beside a value: a whole cell, but not a page of text run into one cell
 # (a spreadsheet cell holds 32,767 characters; a CSV line of megabytes helps no one).
 PRINTED_WIDTH = 200
@@ -213,6 +221,7 @@ def extract(rows: list[Row], *, exact_cells: bool) -> Report:
     _derive_zero_parts(report)
     first_table = min(b.start for b in bounds.values() if b) - 1  # its heading
     report.findings.extend(narrative.check(rows[:first_table], report))
+    report.narrative = _prose(rows, texts, first_table)
     for section, found in bounds.items():
         if section in t.SECTIONS and not found:
             report.findings.append(
@@ -228,6 +237,23 @@ def extract(rows: list[Row], *, exact_cells: bool) -> Report:
             Finding("METADATA_MISSING", "warning", "未能从文件标题读出机关名称或统计年度", [])
         )
     return report
+
+
+def _prose(rows: list[Row], texts: list[str], first_table: int) -> dict[str, str]:
+    """The text of sections 一 (before the first table) and 五, where their headings are found."""
+    out = {}
+    for name, (heading, ends) in _PROSE_ENDS.items():
+        start = next((i for i, x in enumerate(texts) if heading.match(x)), None)
+        if start is None or (name == "overview" and start >= first_table):
+            continue
+        limit = first_table if name == "overview" else len(texts)
+        stop = next(
+            (i for i in range(start + 1, limit) if any(e.match(texts[i]) for e in ends)), limit
+        )
+        text = "".join(row_text(live(r)) for r in rows[start + 1 : stop])[:PROSE_WIDTH]
+        if text:
+            out[name] = text
+    return out
 
 
 def _squash(text: str) -> str:

@@ -33,6 +33,9 @@ class Report:
     locations: dict[str, str] = field(default_factory=dict)
     printed: dict[str, str] = field(default_factory=dict)
     published_on: str | None = None
+    # Sections 一 (`overview`) and 五 (`problems`) as text, compared with the body's previous
+    # report (warehouse model `text_similarity`); not part of the contract JSON.
+    narrative: dict[str, str] = field(default_factory=dict)
 
     def to_contract(self) -> dict[str, Any]:
         """The `xxgk parse --json` shape of the spec."""

@@ -29,7 +29,7 @@ Rows = list[dict[str, Any]]
 # Bumped whenever a change alters the rows built from a reading: every partition is then built
 # again (from the parse cache) at the next run. PARSER_VERSION does the same for readings.
 # 3: corrections beside the cells; coverage says which deadline applied; a report changed
-# after publication; the cells' quality flags (filled in the warehouse)
+# after publication; the cells' quality flags (filled in the warehouse); report_texts
 ROWS_VERSION = "3"
 
 
@@ -48,6 +48,7 @@ PARTITION_TABLES = (
     "reviews_litigation",
     "findings",
     "coverage",
+    "report_texts",  # not published: read by the model text_similarity
 )
 
 
@@ -87,6 +88,10 @@ def build(inputs: list[ReportInput]) -> dict[str, Rows]:
         tables["findings"] += finding_rows(key, findings)
         if report is not None:
             _cells(report, key, tables, applied)
+            tables["report_texts"] += [
+                {**key, "section": section, "text": text}
+                for section, text in report.narrative.items()
+            ]
         tables["coverage"].append(coverage.row(e, item.document, row))
     return tables
 

@@ -107,11 +107,18 @@ def _label(key: str, label: str, damage: Damage) -> str:
     return label
 
 
-def layout(report: Report, damage: Damage = Damage(), *, published_on: str | None = None) -> Layout:
+def layout(
+    report: Report,
+    damage: Damage = Damage(),
+    *,
+    published_on: str | None = None,
+    prose: tuple[str, str] = (_BODY, _BODY),
+) -> Layout:
+    """`prose`: the text of sections 一 and 五 (a year's own words, or last year's copied)."""
     blocks: list[str | Table] = [
         "本报告根据《中华人民共和国政府信息公开条例》编制。",
         "一、总体情况",
-        _BODY,
+        prose[0],
         *_narrative(report, damage),
         t.SECTIONS["proactive"],
         _proactive_table(report, damage),
@@ -120,7 +127,7 @@ def layout(report: Report, damage: Damage = Damage(), *, published_on: str | Non
         t.SECTIONS["reviews_litigation"],
         _reviews_table(report, damage),
         "五、存在的主要问题及改进情况",
-        _BODY,
+        prose[1],
         "六、其他需要报告的事项",
         "无。",
     ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
+
 import pytest
 
 from pipelines.read import narrative
@@ -49,3 +52,21 @@ def test_litigation_is_both_proceedings_and_the_first_statement_counts() -> None
     assert narrative.check(_lines(text), report) == []
     [finding] = narrative.check(_lines(f"行政复议{review}件，诉讼{sued + 2}件。"), report)
     assert finding.cells[0] == "reviews_litigation.litigation_without_review.total"
+
+
+OVERVIEW = "本年度，本局围绕优化营商环境推进政务公开，全年主动公开文件128件，办理申请均按期答复。"
+PROBLEMS = "存在的问题是公开内容更新不够及时。下一步将完善发布审核机制，加强业务培训。"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "pdf", "docx"])
+def test_the_text_of_sections_one_and_five_is_kept_but_not_in_the_contract(fmt: str) -> None:
+    from testkit.render.layout import layout
+
+    doc = layout(CASE.report(), prose=(OVERVIEW, PROBLEMS))
+    _, report = parse_bytes(corpus.WRITERS[fmt](doc))
+    kept = {k: "".join(v.split()) for k, v in report.narrative.items()}
+    # as every reader gives text: NFKC (a full-width comma is read as ",")
+    expected = {"overview": OVERVIEW, "problems": PROBLEMS}
+    assert kept == {k: unicodedata.normalize("NFKC", v) for k, v in expected.items()}
+    assert "narrative" not in report.to_contract()
+    assert "narrative" not in json.dumps(report.to_contract(), ensure_ascii=False)

@@ -31,6 +31,25 @@ def test_enums_are_the_template_keys():
     assert enum("reports", "template") == list(t.TEMPLATE_IDS)
 
 
+def test_the_long_tables_rows_and_columns_carry_the_templates_labels():
+    """What the catalog prints beside each key (the page per body) is the template's label."""
+    items = {i.key: i.label for template in reversed(t.TEMPLATE_IDS) for i in t.items_for(template)}
+    assert schemas.labels("proactive", "item") == {k: items[k] for k in t.all_item_keys()}
+    assert schemas.labels("proactive", "measure") == {
+        k: t.MEASURE_LABELS[k] for k in t.all_measure_keys()
+    }
+    rows = schemas.labels("applications", "row")
+    assert [label.split("·")[-1] for label in rows.values()] == [
+        r.label for r in t.ALL_APPLICATION_ROWS
+    ]
+    assert (
+        rows["denied_state_secret"] == "不予公开·属于国家秘密"
+    )  # its group named: 其他 is ambiguous
+    assert schemas.labels("applications", "applicant") == t.APPLICANTS
+    assert schemas.labels("reviews_litigation", "proceeding") == t.PROCEEDINGS
+    assert schemas.labels("reviews_litigation", "outcome") == t.OUTCOMES
+
+
 @pytest.mark.parametrize("name", schemas.published_tables())
 def test_every_field_has_chinese_title_and_description(name):
     for field in schemas.load(name)["fields"]:

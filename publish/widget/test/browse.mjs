@@ -89,6 +89,20 @@ try {
     r.text = await page.evaluate(() => document.body.innerText)
     r.scripts = await page.evaluate(() => document.querySelectorAll('script').length)
     r.icon = await page.evaluate(() => document.querySelector('link[rel~="icon"]')?.href ?? null)
+    if (args.tables) {
+      // every table as the text of its cells, named by the id of its enclosing section;
+      // flagged cells (class flag-*) with their row's and column's header text
+      r.tables = await page.evaluate(() => [...document.querySelectorAll('table')].map(t => ({
+        id: t.closest('[id]')?.id ?? null,
+        rows: [...t.rows].map(tr => [...tr.cells].map(c => c.innerText.trim())),
+        flagged: [...t.querySelectorAll('td[class*="flag-"]')].map(td => ({
+          className: td.className, text: td.innerText.trim(),
+          row: td.parentElement.cells[0].innerText.trim(),
+          column: t.rows[0].cells[td.cellIndex].innerText.trim(),
+          background: getComputedStyle(td).backgroundColor,
+        })),
+      })))
+    }
     if (args.checkLinks) {
       const hrefs = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map(a => a.href))
       for (const href of [...new Set(hrefs)]) {
