@@ -76,9 +76,12 @@ def tables(result: dict) -> dict[str, list[list[str]]]:
 
 
 def shown(value) -> str:
-    """How the page prints a metric: counts whole, rates to 4 decimals, none as —."""
+    """How the page prints a metric: counts whole, rates to 4 decimals, none as —, the
+    quality column `trusted` as 是/否."""
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return "是 yes" if value else "否 no"
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
