@@ -63,24 +63,23 @@ def _table(name: str, entries: list[Entry], rng: np.random.Generator, version: i
         cells = SECTIONS[name]
         a, b = schemas.primary_key(name)[2:]
         values = rng.integers(0, 3000, size=n * len(cells)) + version
-        return pa.table(
-            {
-                "body_id": np.repeat(ids, len(cells)),
-                "year": np.full(n * len(cells), YEAR),
-                a: [c[0] for c in cells] * n,
-                b: [c[1] for c in cells] * n,
-                "value": values if name != "proactive" else values.astype(float),
-                "printed": values.astype(str),
-                "location": [
-                    f"表{i % 3 + 1} 第{i % 25 + 1}行 第{i % 7 + 1}列" for i in range(len(cells))
-                ]
-                * n,
-                # made in the warehouse (warehouse/queries/cell_flags.sql)
-                "trusted": [None] * (n * len(cells)),
-                "flags": [None] * (n * len(cells)),
-            },
-            schema=arrow_schema(name),
-        )
+        made: dict[str, Any] = {
+            "body_id": np.repeat(ids, len(cells)),
+            "year": np.full(n * len(cells), YEAR),
+            a: [c[0] for c in cells] * n,
+            b: [c[1] for c in cells] * n,
+            "value": values if name != "proactive" else values.astype(float),
+            "printed": values.astype(str),
+            "location": [
+                f"表{i % 3 + 1} 第{i % 25 + 1}行 第{i % 7 + 1}列" for i in range(len(cells))
+            ]
+            * n,
+        }
+        # every other column empty: the corrections (none in a bench) and the quality flags
+        # (made in the warehouse, warehouse/queries/cell_flags.sql)
+        schema = arrow_schema(name)
+        empty = {f: [None] * (n * len(cells)) for f in schema.names if f not in made}
+        return pa.table({**made, **empty}, schema=schema)
     columns: dict[str, Any] = {"body_id": ids, "year": [YEAR] * n}
     if name == "reports":
         columns |= {
