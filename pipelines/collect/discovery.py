@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import html as lxml_html
 
@@ -50,17 +51,26 @@ def link_kind(url: str, text: str) -> str:
     return "page"
 
 
-def links(data: bytes, base_url: str) -> list[Link]:
-    """Every link of a page, absolute, with its title text, in page order."""
+def _page(data: bytes, base_url: str) -> tuple[Any, str] | None:
+    """A page parsed, with the URL its links are relative to (its <base>); None for a page
+    that is empty or cannot be parsed."""
     text = decode(data)
     if not text.strip():
-        return []
+        return None
     try:
         doc = lxml_html.fromstring(text)
     except (ValueError, lxml_html.etree.ParserError):
-        return []
+        return None
     base = doc.xpath("//base/@href")
-    base_url = urllib.parse.urljoin(base_url, base[0]) if base else base_url
+    return doc, urllib.parse.urljoin(base_url, base[0]) if base else base_url
+
+
+def links(data: bytes, base_url: str) -> list[Link]:
+    """Every link of a page, absolute, with its title text, in page order."""
+    page = _page(data, base_url)
+    if page is None:
+        return []
+    doc, base_url = page
     out = []
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
@@ -159,15 +169,10 @@ def attachments(data: bytes, base_url: str) -> list[Link]:
 def pictures(data: bytes, base_url: str) -> list[str]:
     """The pictures of a page (`<img src>`, absolute), in page order, each once: a report
     published as images (「图片版」) has its pages, or its tables, as pictures in the article."""
-    text = decode(data)
-    if not text.strip():
+    page = _page(data, base_url)
+    if page is None:
         return []
-    try:
-        doc = lxml_html.fromstring(text)
-    except (ValueError, lxml_html.etree.ParserError):
-        return []
-    base = doc.xpath("//base/@href")
-    base_url = urllib.parse.urljoin(base_url, base[0]) if base else base_url
+    doc, base_url = page
     out: list[str] = []
     for img in doc.iter("img"):
         src = (img.get("src") or img.get("data-src") or "").strip()
