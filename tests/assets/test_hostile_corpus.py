@@ -5,38 +5,16 @@ cap or a limit in seconds."""
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
-
-from reportlab.pdfgen import canvas
 
 from support import SEED
 from support.files import fifo_released_after
+from support.hostile import blank_pdf, zip_bomb
 from support.portal import Route, report_html, serve
 from support.runs import release_run
 
 HEADER = "body_id,name,region_name,region_code,level,parent_id,year,source,synthetic\n"
 HEAD = "<html><body><h1>永安市某局2023年政府信息公开工作年度报告</h1>"
-
-
-def blank_pdf(pages: int, size: tuple[float, float] = (595, 842)) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=size)
-    for _ in range(pages):
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-def zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        with z.open("word/document.xml", "w", force_zip64=True) as part:
-            for _ in range(300):
-                part.write(b"A" * (1 << 20))
-    return buffer.getvalue()
 
 
 def documents() -> dict[str, tuple[bytes, str, str]]:

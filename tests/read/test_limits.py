@@ -11,12 +11,10 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
-from reportlab.pdfgen import canvas
 
 from pipelines.read import limits
 from pipelines.read.cache import parse_document
@@ -25,6 +23,7 @@ from pipelines.read.readers.doc import convert, soffice
 from pipelines.read.report import NotAReport
 
 from support import ROOT, SEED
+from support.hostile import blank_pdf, zip_bomb
 
 HEAD = "<html><body><h1>永安市工业和信息化局2023年政府信息公开工作年度报告</h1>"
 
@@ -99,27 +98,12 @@ def test_a_flate_bomb_in_a_pdf_is_stopped_at_the_memory_limit(monkeypatch):
 
 
 def test_a_word_zip_bomb_is_refused_before_it_is_unzipped():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        with z.open("word/document.xml", "w", force_zip64=True) as part:
-            for _ in range(300):
-                part.write(b"A" * (1 << 20))
-    data = buffer.getvalue()
+    data = zip_bomb(300)
     assert len(data) < 1_000_000
     before = children_peak_mb()
     error = refused(data)
     assert "解压后有300 MB" in error.reason and "解压后200 MB" in error.reason
     assert children_peak_mb() - before < 500  # was 2–6 GB
-
-
-def blank_pdf(pages: int, size: tuple[float, float] = (595, 842)) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=size)
-    for _ in range(pages):
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def test_a_huge_blank_page_is_not_rendered_for_ocr():
