@@ -320,16 +320,24 @@ def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
             f"### 修改的值 · changed values（列出 {min(len(changed), SHOWN_VALUES)} / {len(changed)} 处，"
             f"全部见 {CHANGES}）",
             "",
-            "| 表 table | 键 key | 字段 field | 旧值 old | 新值 new |",
-            "|---|---|---|---|---|",
+            *_value_table(changed),
+            "",
         ]
-        for table, row, column in changed[:SHOWN_VALUES]:
-            key = " / ".join(_cell(v) for v in row["key"].values())
-            lines.append(
-                f"| {table} | {key} | {column} | {_cell(row['old'][column])} | {_cell(row['new'][column])} |"
-            )
-        lines.append("")
     return "\n".join(lines)
+
+
+def _value_table(changed: list[tuple[str, dict[str, Any], str]]) -> list[str]:
+    """The first SHOWN_VALUES changed cells, (table, diff row, column), as a Markdown table."""
+    lines = [
+        "| 表 table | 键 key | 字段 field | 旧值 old | 新值 new |",
+        "|---|---|---|---|---|",
+    ]
+    for table, row, column in changed[:SHOWN_VALUES]:
+        key = " / ".join(_cell(v) for v in row["key"].values())
+        lines.append(
+            f"| {table} | {key} | {column} | {_cell(row['old'][column])} | {_cell(row['new'][column])} |"
+        )
+    return lines
 
 
 CORRECTION_COLUMNS = {"correction_id", "correction_reason", "corrected_by", "corrected_from"}
@@ -380,18 +388,9 @@ def _source_changed(found: list[dict[str, Any]], names: dict[str, str]) -> list[
             f"{_cell(f['old_sha256'])} 变为 {_cell(f['new_sha256'])}，"
             f"因此变化的单元格 {len(f['cells'])} 处"
         )
-    cells = [(f, c, column) for f in found for c in f["cells"] for column in c["new"]]
+    cells = [(c["table"], c, column) for f in found for c in f["cells"] for column in c["new"]]
     if cells:
-        lines += [
-            "",
-            "| 表 table | 键 key | 字段 field | 旧值 old | 新值 new |",
-            "|---|---|---|---|---|",
-        ]
-        for _, c, column in cells[:SHOWN_VALUES]:
-            key = " / ".join(_cell(v) for v in c["key"].values())
-            lines.append(
-                f"| {c['table']} | {key} | {column} | {_cell(c['old'][column])} | {_cell(c['new'][column])} |"
-            )
+        lines += ["", *_value_table(cells)]
     lines.append("")
     return lines
 
