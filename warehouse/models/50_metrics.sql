@@ -24,27 +24,21 @@ WITH counts AS (
     FROM body_year_summary
     WHERE status IN ('parsed', 'partial')
 ),
-ocr AS (
-    SELECT DISTINCT body_id, year
+marks AS (
+    -- the reports with a cell read by OCR, or corrected by the data office (one pass over the cells)
+    SELECT
+        body_id,
+        year,
+        bool_or(starts_with(location, 'OCR')) AS ocr,
+        bool_or(correction_id IS NOT NULL) AS corrected
     FROM (
-        SELECT body_id, year, location FROM proactive
+        SELECT body_id, year, location, correction_id FROM proactive
         UNION ALL
-        SELECT body_id, year, location FROM applications
+        SELECT body_id, year, location, correction_id FROM applications
         UNION ALL
-        SELECT body_id, year, location FROM reviews_litigation
+        SELECT body_id, year, location, correction_id FROM reviews_litigation
     )
-    WHERE starts_with(location, 'OCR')
-),
-corrected AS (
-    SELECT DISTINCT body_id, year
-    FROM (
-        SELECT body_id, year, correction_id FROM proactive
-        UNION ALL
-        SELECT body_id, year, correction_id FROM applications
-        UNION ALL
-        SELECT body_id, year, correction_id FROM reviews_litigation
-    )
-    WHERE correction_id IS NOT NULL
+    GROUP BY body_id, year
 ),
 quality AS (
     SELECT
@@ -53,14 +47,13 @@ quality AS (
         nullif(concat_ws(';',
             CASE WHEN s.synthetic THEN 'synthetic' END,
             CASE WHEN s.status <> 'parsed' THEN 'report_not_parsed' END,
-            CASE WHEN o.body_id IS NOT NULL THEN 'ocr' END,
+            CASE WHEN m.ocr THEN 'ocr' END,
             CASE WHEN s.errors > 0 THEN 'error' END,
             CASE WHEN s.warnings > 0 THEN 'warning' END,
-            CASE WHEN k.body_id IS NOT NULL THEN 'corrected' END
+            CASE WHEN m.corrected THEN 'corrected' END
         ), '') AS flags
     FROM body_year_summary AS s
-    LEFT JOIN ocr AS o USING (body_id, year)
-    LEFT JOIN corrected AS k USING (body_id, year)
+    LEFT JOIN marks AS m USING (body_id, year)
     WHERE s.status IN ('parsed', 'partial')
 )
 SELECT
