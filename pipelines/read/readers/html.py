@@ -124,7 +124,7 @@ class _Walker:
         if tag == "table" and not _has_nested_table(element):
             self.flush()
             self.tables += 1
-            table = _table_rows(element, self.tables)
+            table = _table_rows(element, self.tables, self.bounds)
             self.cells += sum(len(row) for row in table)
             limits.check_document_cells(self.cells, self.bounds)
             self.rows.extend(table)
@@ -159,10 +159,9 @@ def _cell_text(cell: etree._Element) -> str:
     return clean("".join(parts))
 
 
-def _table_rows(table: etree._Element, number: int) -> list[Row]:
+def _table_rows(table: etree._Element, number: int, bounds: limits.Limits) -> list[Row]:
     """Expand rowspan/colspan into a dense grid; copies are marked `spanned`. Linear in the
     cells filled, which are capped (a 41 KB page of rowspan=200 colspan=200 asks for 40 M)."""
-    bounds = limits.current()
     grid: dict[tuple[int, int], Cell] = {}
     widths: dict[int, int] = {}
     trs = [tr for tr in table.iter("tr")]
