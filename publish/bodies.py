@@ -12,6 +12,10 @@ national release is never held in memory whole. Every text from the data goes th
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -24,6 +28,7 @@ import schemas
 import warehouse
 from publish.catalog import _place as place
 from publish.catalog import esc, page, province, release_views, table_html
+from warehouse.ddl import parquet, quote
 
 STREAMS = ("reports", "cells", "findings", "metrics", "similarity", "percentiles")
 # The three tables: (section, its row field, its column field), as the template prints them.
@@ -148,7 +153,7 @@ def _cell(year: int, cell: tuple[str, str, str], value: Any, printed: Any, flags
 # ---- the body's page ------------------------------------------------------------------------
 
 
-def body_page(body: Body, metrics: list[str]) -> str:
+def body_page(body: Body, metrics: list[str], digest: str = "") -> str:
     body_id, name, region_code, region_name, level, synthetic, years, _read, _err = body.info
     head = (
         f"<p>机关编号 id <code>{esc(body_id)}</code> · 层级 level "
@@ -179,7 +184,8 @@ def body_page(body: Body, metrics: list[str]) -> str:
         parts.append(f"<h2>{year} 年度 · Year {year}</h2>")
         parts.append(_tables(year, cells.get(year, []), _flags(findings.get(year, []))))
         parts.append(f'<section id="f{year}">{_findings(year, findings.get(year, []))}</section>')
-    return page(f"{name} · {body_id}", "\n".join(parts), "../")
+    meta = f'<meta name="xxgk-inputs" content="{digest}">' if digest else ""
+    return page(f"{name} · {body_id}", "\n".join(parts), "../", meta)
 
 
 def _part(part_id: str, title: str, content: str) -> str:
@@ -378,26 +384,132 @@ def bodies_index(counts: dict[str, int]) -> str:
 # ---- writing --------------------------------------------------------------------------------
 
 
-def write_pages(release: Path, package: dict[str, Any]) -> None:
-    """`body/<id>.html` for every body, `bodies/index.html` and `bodies/<province>.html`."""
+def write_pages(release: Path, package: dict[str, Any], previous: Path | None = None) -> list[str]:
+    """`body/<id>.html` for every body, `bodies/index.html` and `bodies/<province>.html`.
+
+    A body's page is rendered only when what it shows changed: each page carries the digest of
+    its inputs (its rows in every stream, the renderer's code), and a page whose digest is the
+    same in the `previous` release is copied from there. So a
+    release where one body changed renders one page. Returns the pages copied (their paths in
+    the release).
+    """
     con = warehouse.connect()
     try:
-        release_views(con, release, package)
+        tables = release_views(con, release, package)
         con.execute(warehouse.model("70_peer_percentiles"))
+        # percentiles compare every body with its peers: computed once, before the filter below
+        con.execute("CREATE TABLE peers AS SELECT * FROM peer_percentiles")
+        con.execute("CREATE OR REPLACE VIEW peer_percentiles AS SELECT * FROM peers")
         metrics = metric_columns(con)
+        infos = con.execute(warehouse.sql("body_index")).fetchall()
+        digests = dict(con.execute(_digest_sql()).fetchall())
         (release / "body").mkdir(exist_ok=True)
         (release / "bodies").mkdir(exist_ok=True)
-        by_province: dict[str, list[tuple[Any, ...]]] = {}
-        for body in bodies(con):
-            by_province.setdefault(province(body.info[2]), []).append(body.info)
-            (release / "body" / f"{body.info[0]}.html").write_text(
-                body_page(body, metrics), encoding="utf-8"
-            )
+        todo, copied = [], []
+        for info in infos:
+            digest = _digest(info, digests.get(info[0]))
+            if _reused(release, previous, info[0], digest):
+                copied.append(f"body/{info[0]}.html")
+            else:
+                todo.append((info[0], digest))
+        for chunk in range(0, len(todo), PAGES_AT_ONCE):
+            _render(con, release, tables, todo[chunk : chunk + PAGES_AT_ONCE], metrics)
     finally:
         con.close()
-    for code, infos in by_province.items():
+    _write_indexes(release, infos)
+    return copied
+
+
+PAGES_AT_ONCE = 2_000  # bodies whose rows are read in one pass: memory bounded at any size
+DIGEST = re.compile(rb'<meta name="xxgk-inputs" content="([0-9a-f]{64})">')
+
+
+def _digest_sql() -> str:
+    """Each body's rows in every stream, as one md5 (rows sorted: the streams' order within a
+    body is the renderer's business, and it sorts what it shows)."""
+    parts = [
+        f"SELECT body_id, '{name}' AS stream, CAST(q AS VARCHAR) AS line "
+        f"FROM ({warehouse.sql(f'body_{name}').rstrip().rstrip(';')}) AS q"
+        for name in STREAMS
+    ]
+    return (
+        "SELECT body_id, md5(string_agg(stream || line, chr(10) ORDER BY stream, line)) FROM ("
+        + " UNION ALL ".join(parts)
+        + ") GROUP BY body_id"
+    )
+
+
+@functools.cache
+def renderer() -> str:
+    """The sha256 of what turns rows into a page: this module, the catalog's page frame, the
+    queries and the schemas' labels. A change to any of them renders every page again."""
+    root = Path(__file__).parent.parent
+    files = [
+        Path(__file__),
+        root / "publish" / "catalog.py",
+        root / "publish" / "escape.py",
+        *sorted((root / "warehouse" / "queries").glob("body_*.sql")),
+        root / "warehouse" / "models" / "70_peer_percentiles.sql",
+        *sorted((root / "schemas").glob("*.json")),
+    ]
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(info: tuple[Any, ...], rows: str | None) -> str:
+    return hashlib.sha256(f"{renderer()}\n{info!r}\n{rows}".encode()).hexdigest()
+
+
+def _reused(release: Path, previous: Path | None, body_id: str, digest: str) -> bool:
+    """The previous release's page copied into `release` when it was made from the same inputs."""
+    if previous is None:
+        return False
+    old = previous / "body" / f"{body_id}.html"
+    try:
+        with old.open("rb") as f:
+            found = DIGEST.search(f.read(4096))
+    except OSError:
+        return False
+    if found is None or found.group(1).decode() != digest:
+        return False
+    shutil.copyfile(old, release / "body" / old.name)  # a copy: each release stands alone
+    return True
+
+
+def _render(
+    con: duckdb.DuckDBPyConnection,
+    release: Path,
+    tables: list[str],
+    todo: list[tuple[str, str]],
+    metrics: list[str],
+) -> None:
+    """The pages of these bodies, from views of the release narrowed to them."""
+    con.execute(
+        "CREATE OR REPLACE TABLE todo AS SELECT unnest($1) AS body_id", [[b for b, _ in todo]]
+    )
+    for t in [*tables, "peers"]:
+        source = "peers" if t == "peers" else parquet(release / "data" / f"{t}.parquet")
+        if "body_id" in [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]:
+            name = "peer_percentiles" if t == "peers" else t
+            con.execute(
+                f"CREATE OR REPLACE VIEW {quote(name)} AS SELECT * FROM {source} "
+                "WHERE body_id IN (SELECT body_id FROM todo)"
+            )
+    digests = dict(todo)
+    for body in bodies(con):
+        page_html = body_page(body, metrics, digests[body.info[0]])
+        (release / "body" / f"{body.info[0]}.html").write_text(page_html, encoding="utf-8")
+
+
+def _write_indexes(release: Path, infos: list[tuple[Any, ...]]) -> None:
+    by_province: dict[str, list[tuple[Any, ...]]] = {}
+    for info in infos:
+        by_province.setdefault(province(info[2]), []).append(info)
+    for code, in_province in by_province.items():
         (release / "bodies" / f"{code}.html").write_text(
-            province_index(code, infos), encoding="utf-8"
+            province_index(code, in_province), encoding="utf-8"
         )
-    counts = {code: len(infos) for code, infos in by_province.items()}
+    counts = {code: len(in_province) for code, in_province in by_province.items()}
     (release / "bodies" / "index.html").write_text(bodies_index(counts), encoding="utf-8")

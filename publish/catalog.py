@@ -43,10 +43,11 @@ def esc(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
-def page(title: str, body: str, root: str) -> str:
-    """A whole page; `root` is the relative path to the release directory ("" or "../")."""
+def page(title: str, body: str, root: str, meta: str = "") -> str:
+    """A whole page; `root` is the relative path to the release directory ("" or "../");
+    `meta`: more of the head (a body page's digest of its inputs, see publish/bodies.py)."""
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">{meta}'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{esc(title)}</title>{ICON}<style>{STYLE}</style></head><body>\n"
         f'<nav><a href="{root}index.html">本版目录 catalog</a>'

@@ -28,9 +28,19 @@ def _files(release: Path) -> list[str]:
     )
 
 
-def manifest(release: Path) -> str:
-    """SHA256SUMS of a release directory as built so far (deterministic: sorted paths)."""
-    return "".join(f"{file_sha256(release / name)}  {name}\n" for name in _files(release))
+def manifest(release: Path, known: dict[str, str] | None = None) -> str:
+    """SHA256SUMS of a release directory as built so far (deterministic: sorted paths).
+    `known`: the sha256 of files this run already hashed or copied from a verified release."""
+    known = known or {}
+    return "".join(
+        f"{known.get(name) or file_sha256(release / name)}  {name}\n" for name in _files(release)
+    )
+
+
+def listed(release: Path) -> dict[str, str]:
+    """The sha256 of each file as the release's SHA256SUMS lists it (empty without one)."""
+    sums = release / MANIFEST
+    return _listed(sums.read_text("utf-8")) if sums.is_file() else {}
 
 
 def _listed(text: str) -> dict[str, str]:
@@ -42,14 +52,15 @@ def _listed(text: str) -> dict[str, str]:
     return digests
 
 
-def _manifest_problems(release: Path, text: str) -> list[str]:
+def _manifest_problems(release: Path, text: str, hashed: dict[str, str]) -> list[str]:
+    """`hashed`: the files already hashed against datapackage.json (each file read once)."""
     listed = _listed(text)
     problems = []
     for name, digest in listed.items():
         path = release / name
         if not path.is_file():
             problems.append(f"{name}：文件缺失 missing")
-        elif file_sha256(path) != digest:
+        elif (hashed.get(name) or file_sha256(path)) != digest:
             problems.append(f"{name}：内容与 {MANIFEST} 的 sha256 不符 changed")
     problems += [
         f"{name}：{MANIFEST} 中没有的文件 not listed"
@@ -59,16 +70,20 @@ def _manifest_problems(release: Path, text: str) -> list[str]:
     return problems
 
 
-def resource_problems(release: Path, resources: list[dict[str, Any]]) -> list[str]:
-    """Each data file against the bytes and sha256 its datapackage.json gives."""
+def resource_problems(
+    release: Path, resources: list[dict[str, Any]], hashed: dict[str, str] | None = None
+) -> list[str]:
+    """Each data file against the bytes and sha256 its datapackage.json gives; each file's
+    sha256 is put in `hashed`."""
+    hashed = {} if hashed is None else hashed
     problems = []
     for r in resources:
         path = release / r["path"]
         if not path.is_file():
             problems.append(f"{r['path']}：文件缺失 missing")
-        elif path.stat().st_size != r.get("bytes") or f"sha256:{file_sha256(path)}" != r.get(
-            "hash"
-        ):
+            continue
+        hashed[r["path"]] = digest = file_sha256(path)
+        if path.stat().st_size != r.get("bytes") or f"sha256:{digest}" != r.get("hash"):
             problems.append(f"{r['path']}：文件大小或 sha256 与 {DESCRIPTOR} 不符 changed")
     return problems
 
@@ -82,13 +97,14 @@ def problems(release: Path) -> list[str]:
         resources = list(package["resources"])
     except (OSError, ValueError, KeyError, TypeError):
         return [f"{DESCRIPTOR}：缺失或无法读取 missing or unreadable"]
-    found = resource_problems(release, resources)
+    hashed: dict[str, str] = {}
+    found = resource_problems(release, resources, hashed)
     sums = release / MANIFEST
     if sums.is_file():  # one line per bad file: a data file's is already there
         named = {line.partition("：")[0] for line in found}
         found += [
             p
-            for p in _manifest_problems(release, sums.read_text("utf-8"))
+            for p in _manifest_problems(release, sums.read_text("utf-8"), hashed)
             if p.partition("：")[0] not in named
         ]
     return found

@@ -97,7 +97,6 @@ def make_release(
     (staging / "data").mkdir(parents=True)
     try:
         resources, documents = _export_all(db_path, staging)
-        resources += _subset_resources(staging)
         previous = latest(releases_dir)
         base, refused = verified_base(releases_dir, previous)
         notes += refused
@@ -113,10 +112,12 @@ def make_release(
             and base == previous
             and not force
             and fingerprint == old_fingerprint
-            and data_hashes(old) == data_hashes({"resources": resources})
+            and _whole(data_hashes(old)) == data_hashes({"resources": resources})
         ):
             return _kept(staging, previous, old, notes)  # type: ignore[arg-type]
         diff = changelog.diff(base, staging, schemas.published_tables())
+        same_schemas = old is not None and fingerprint == old_fingerprint
+        resources += _subset_resources(staging, old if same_schemas else None, base, diff)
         required = (
             versioning.required_bump(fingerprint != old_fingerprint, diff) if reference else None
         )
@@ -147,7 +148,7 @@ def make_release(
             "schema_fingerprint": fingerprint,
             "duckdb_version": duckdb.__version__,
         }
-        summary = _write_contents(staging, releases_dir, package, changes, inputs)
+        summary = _write_contents(staging, releases_dir, package, changes, inputs, base)
         changed = [(b["body_id"], b["year"]) for b in diff["body_years"]] if old else None
         problems = frictionless_errors(staging / "datapackage.json", changed)
         if problems:
@@ -266,9 +267,11 @@ def _write_contents(
     package: dict[str, Any],
     changes: dict[str, Any],
     inputs: dict[str, Any],
+    base: Path | None,
 ) -> str:
     """Everything beside the data files: descriptor, data dictionary, inputs, changelog,
-    catalog site, widget. Returns the Chinese changelog."""
+    catalog site, widget; the body pages that did not change are copied from `base` (the
+    latest release that verifies). Returns the Chinese changelog."""
     _write_json(staging / "datapackage.json", package)
     (staging / "README.md").write_text(data_dictionary(), encoding="utf-8")
     _write_json(staging / "inputs.json", inputs, sort_keys=True)
@@ -278,9 +281,13 @@ def _write_contents(
     (staging / changelog.CHANGELOG).write_text(summary, encoding="utf-8")
     history = [*release_history(releases_dir), _history_entry(changes)]
     catalog.write_site(staging, package, changes, history, names)
-    bodies.write_pages(staging, package)
+    copied = bodies.write_pages(staging, package, base)
     _copy_widget(staging)
-    (staging / integrity.MANIFEST).write_text(integrity.manifest(staging), encoding="utf-8")
+    # hashed once: the data files as they were described, the pages copied from the verified base
+    before = integrity.listed(base) if base else {}
+    known = {r["path"]: r["hash"].removeprefix("sha256:") for r in package["resources"]}
+    known |= {name: before[name] for name in copied if name in before}
+    (staging / integrity.MANIFEST).write_text(integrity.manifest(staging, known), encoding="utf-8")
     return summary
 
 
@@ -376,9 +383,15 @@ def _export(con: duckdb.DuckDBPyConnection, name: str, staging: Path) -> list[di
 
 
 def _resource(
-    staging: Path, relative: str, name: str, schema: dict[str, Any], fmt: str
+    staging: Path,
+    relative: str,
+    name: str,
+    schema: dict[str, Any],
+    fmt: str,
+    known: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The descriptor of one data file of the release."""
+    """The descriptor of one data file of the release; `known`: the same file's resource in the
+    release it was copied from (its bytes and hash, not read again)."""
     path = staging / relative
     resource: dict[str, Any] = {
         "name": name,
@@ -388,8 +401,8 @@ def _resource(
         "path": relative,
         "format": fmt,
         "mediatype": MEDIATYPES[fmt],
-        "bytes": path.stat().st_size,
-        "hash": f"sha256:{file_sha256(path)}",
+        "bytes": known["bytes"] if known else path.stat().st_size,
+        "hash": known["hash"] if known else f"sha256:{file_sha256(path)}",
         "schema": {k: v for k, v in schema.items() if k not in ("title", "description")},
     }
     if fmt == "csv":
@@ -397,16 +410,36 @@ def _resource(
     return resource
 
 
-def _subset_resources(staging: Path) -> list[dict[str, Any]]:
+def _whole(hashes: dict[str, str]) -> dict[str, str]:
+    """The hashes of the whole tables' files (data/), not of the subsets made from them."""
+    return {path: h for path, h in hashes.items() if path.startswith("data/")}
+
+
+def _subset_resources(
+    staging: Path, old: dict[str, Any] | None, base: Path | None, diff: dict[str, Any]
+) -> list[dict[str, Any]]:
     """The per-year and per-region CSV files, written from the release's Parquet files, as
-    resources (their `subset`: which table, which year or province, how many rows)."""
+    resources (their `subset`: which table, which year or province, how many rows). With the
+    `old` package of the `base` release (same schemas), a subset none of whose rows changed
+    (`diff`) is copied from it with its hash, not exported again."""
+    before = {r["path"]: r for r in old["resources"] if "subset" in r} if old else {}
+    changed = subsets.changed(base, staging, diff) if before else set()
     out = []
+    reused = {
+        path: r
+        for path, r in before.items()
+        if (r["subset"]["table"], r["subset"]["dimension"], r["subset"]["value"]) not in changed
+        and (r["subset"]["table"], subsets.ANY, subsets.ANY) not in changed
+    }
     for table, dimension, value, relative, rows in subsets.export(
-        staging, schemas.published_tables()
+        staging, schemas.published_tables(), base, reused
     ):
         schema = schemas.load(table)
         which = f"{value}年" if dimension == "year" else f"省份 province {value}"
-        resource = _resource(staging, relative, f"{table}-{dimension}-{value}", schema, "csv")
+        known = reused.get(relative)
+        resource = _resource(
+            staging, relative, f"{table}-{dimension}-{value}", schema, "csv", known
+        )
         resource["title"] = f"{schema['title']} · {which}"
         resource["description"] = (
             f"表 {table} 中{which}的行（与整表相同的列和排序）。Rows of {table} for {dimension} {value}."

@@ -221,3 +221,33 @@ def test_body_pages_are_the_same_bytes_from_the_same_release(release, tmp_path):
                 hashlib.sha256(again.read_bytes()).digest()
                 == hashlib.sha256(page.read_bytes()).digest()
             ), page.name
+
+
+def test_a_release_renders_only_the_pages_whose_rows_changed(release, tmp_path):
+    """One cell of one body changed: its page alone is rendered again, the others are the
+    previous release's, and every page is byte for byte what a release from scratch writes."""
+    latest = (release / "releases" / "latest").resolve()
+    package = json.loads((latest / "datapackage.json").read_text(encoding="utf-8"))
+    changed = "gen-writer"
+    incremental, scratch = tmp_path / "incremental", tmp_path / "scratch"
+    shutil.copytree(latest / "data", incremental / "data")
+    table = incremental / "data" / "applications.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN body_id = '{changed}' AND row = 'new_received' "
+            f"AND applicant = 'total' THEN value + 1 ELSE value END AS value) "
+            f"FROM read_parquet('{latest / 'data' / 'applications.parquet'}')) TO '{table}' "
+            "(FORMAT parquet)"
+        )
+    shutil.copytree(incremental / "data", scratch / "data")
+    pages = len(list((latest / "body").iterdir()))
+    assert pages > 5
+    copied = bodies.write_pages(incremental, package, latest)
+    assert sorted(copied) == sorted(
+        f"body/{p.name}" for p in (latest / "body").iterdir() if p.stem != changed
+    )
+    assert bodies.write_pages(scratch, package) == []
+    for page in sorted((scratch / "body").iterdir()):
+        again = (incremental / "body" / page.name).read_bytes()
+        assert again == page.read_bytes(), page.name
+        assert (again == (latest / "body" / page.name).read_bytes()) == (page.stem != changed)

@@ -138,3 +138,41 @@ def test_a_researcher_keeps_the_trusted_cells_with_one_column(release):
         assert named > 0
     readme = (release / "README.md").read_text(encoding="utf-8")
     assert "## 哪些数据可以直接使用" in readme and "trusted = true" in readme
+
+
+def test_a_second_release_exports_again_only_the_subsets_whose_rows_changed(release, tmp_path):
+    """One cell of 2023 changed in the warehouse: the 2023 and the province files of the tables
+    it changed are exported again, the 2022 files are the first release's; all are the bytes
+    an export from scratch gives."""
+    from datetime import UTC, datetime
+
+    from publish.release import make_release
+
+    data = tmp_path / "data"
+    shutil.copytree(release.parent.parent, data, symlinks=True)
+    db = data / "warehouse" / "xxgk.duckdb"
+    with duckdb.connect(str(db)) as con:
+        (body,) = con.execute(
+            "SELECT min(body_id) FROM applications WHERE year = 2023 AND value IS NOT NULL"
+        ).fetchone()
+        con.execute(
+            "UPDATE applications SET value = value + 1 WHERE body_id = ? AND year = 2023 "
+            "AND value IS NOT NULL AND row = 'new_received' AND applicant = 'total'",
+            [body],
+        )
+    first = (data / "releases" / "latest").resolve()
+    second = make_release(db, data / "releases", now=datetime(2026, 12, 1, tzinfo=UTC), inputs={})
+    assert second.created
+    scratch = tmp_path / "scratch"
+    shutil.copytree(second.path / "data", scratch / "data")
+    subsets.export(scratch, schemas.published_tables())
+    changed = subsets.changed(first, second.path, second.changes)
+    assert ("applications", "year", "2023") in changed
+    assert ("applications", "region", "350000") in changed
+    assert not [c for c in changed if c[1:] == ("year", "2022")]  # 2022 is copied, not made
+    for r in [r for r in second.resources if "subset" in r]:
+        made = (second.path / r["path"]).read_bytes()
+        assert made == (scratch / r["path"]).read_bytes(), r["path"]
+        if r["subset"]["value"] == "2022":
+            assert made == (first / r["path"]).read_bytes(), r["path"]
+        assert r["hash"] == f"sha256:{file_sha256(second.path / r['path'])}"
