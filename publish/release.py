@@ -117,7 +117,8 @@ def make_release(
             return _kept(staging, previous, old, notes)  # type: ignore[arg-type]
         diff = changelog.diff(base, staging, schemas.published_tables())
         same_schemas = old is not None and fingerprint == old_fingerprint
-        resources += _subset_resources(staging, old if same_schemas else None, base, diff)
+        parts, copied = _subset_resources(staging, old if same_schemas else None, base, diff)
+        resources += parts
         required = (
             versioning.required_bump(fingerprint != old_fingerprint, diff) if reference else None
         )
@@ -150,7 +151,7 @@ def make_release(
         }
         summary = _write_contents(staging, releases_dir, package, changes, inputs, base)
         changed = [(b["body_id"], b["year"]) for b in diff["body_years"]] if old else None
-        problems = frictionless_errors(staging / "datapackage.json", changed)
+        problems = frictionless_errors(staging / "datapackage.json", changed, copied)
         if problems:
             raise ReleaseInvalid(problems)
         target = _put_in_place(staging, releases_dir, version)
@@ -417,11 +418,11 @@ def _whole(hashes: dict[str, str]) -> dict[str, str]:
 
 def _subset_resources(
     staging: Path, old: dict[str, Any] | None, base: Path | None, diff: dict[str, Any]
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], frozenset[str]]:
     """The per-year and per-region CSV files, written from the release's Parquet files, as
     resources (their `subset`: which table, which year or province, how many rows). With the
     `old` package of the `base` release (same schemas), a subset none of whose rows changed
-    (`diff`) is copied from it with its hash, not exported again."""
+    (`diff`) is copied from it with its hash, not exported again: the paths of those copied."""
     before = {r["path"]: r for r in old["resources"] if "subset" in r} if old else {}
     changed = subsets.changed(base, staging, diff) if before else set()
     out = []
@@ -446,7 +447,7 @@ def _subset_resources(
         )
         resource["subset"] = {"table": table, "dimension": dimension, "value": value, "rows": rows}
         out.append(resource)
-    return out
+    return out, frozenset(reused)
 
 
 def descriptor(version: str, now: datetime, resources: list[dict[str, Any]]) -> dict[str, Any]:

@@ -5,7 +5,8 @@ Frictionless reads about 50,000 rows a second on this kind of machine, so a nati
 (~30 million rows) would take it most of an hour. A package of up to FULL_ROWS rows is
 validated whole: the descriptor, every CSV as a table (types, constraints, primary and foreign
 keys) and every file's bytes and sha256. A larger one is validated by Frictionless on its
-descriptor, the first SAMPLE_ROWS rows of every CSV (foreign keys left to DuckDB, which checks
+descriptor, the first SAMPLE_ROWS rows of every CSV written for it (not of the files copied from
+the previous release, which were validated when it was made; foreign keys left to DuckDB, which checks
 them across every row in the warehouse) and every row of the body-years that changed since the
 previous release (in a package of their own, with the bodies and reports they refer to,
 foreign keys checked); every file's bytes and sha256 are checked here, and every row of every
@@ -37,10 +38,14 @@ SAMPLE_ROWS = 1_000
 
 
 def frictionless_errors(
-    descriptor_path: Path, changed: list[tuple[str, int | None]] | None = None
+    descriptor_path: Path,
+    changed: list[tuple[str, int | None]] | None = None,
+    copied: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Every problem found in the release at `descriptor_path` (empty: valid). `changed` are
-    the body-years (year None: a body) that differ from the previous release; None: all."""
+    the body-years (year None: a body) that differ from the previous release; None: all.
+    `copied`: files copied from a release that verified (validated when it was made): a large
+    release samples only the others' rows (every file's bytes and sha256 are still checked)."""
     from frictionless import Package
 
     base = descriptor_path.parent
@@ -56,7 +61,9 @@ def frictionless_errors(
         else:  # foreign keys: every row of them checked by DuckDB in the warehouse
             sample = {
                 **descriptor,
-                "resources": [_without_keys(r) for r in descriptor["resources"]],
+                "resources": [
+                    _without_keys(r) for r in descriptor["resources"] if r["path"] not in copied
+                ],
             }
             problems = _problems(
                 Package(sample, basepath=str(base)).validate(limit_rows=SAMPLE_ROWS)
