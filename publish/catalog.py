@@ -16,6 +16,7 @@ import schemas
 import warehouse
 from pipelines.registry import regions
 from publish import subsets
+from publish.changelog import ERRATA_TITLE, errata_items
 from publish.docs import constraints_text
 from publish.export import whole_tables
 from warehouse.ddl import parquet, quote
@@ -356,6 +357,10 @@ def changelog_page(changes: dict[str, Any], names: dict[str, str]) -> str:
             "<h2>机关和年度 · Body-years</h2>",
             table_html(["机关 body", "编号 id", "年度 year", "新增", "删除", "修改"], rows),
         ]
+    found = errata_items(changes, names, esc)
+    if found:  # what a reader of the data must know first: the values the data office corrected
+        items = "".join(f"<li>{item}</li>" for item in found)
+        parts += [f'<h2 id="errata">{esc(ERRATA_TITLE)}</h2>', f"<ul>{items}</ul>"]
     values = [
         [t, " / ".join(map(str, row["key"].values())), c, row["old"][c], row["new"][c]]
         for t, d in changes["tables"].items()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -263,8 +264,8 @@ def body_years(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _cell(value: Any) -> str:
-    return "空值" if value is None else markdown(value)
+def _cell(value: Any, escape: Callable[[Any], str] = markdown) -> str:
+    return "空值" if value is None else escape(value)
 
 
 def summary(changes: dict[str, Any], names: dict[str, str]) -> str:
@@ -343,37 +344,53 @@ def _value_table(changed: list[tuple[str, dict[str, Any], str]]) -> list[str]:
 CORRECTION_COLUMNS = {"correction_id", "correction_reason", "corrected_by", "corrected_from"}
 
 
+ERRATA_TITLE = "更正 · errata（数据办对照原件核对后的更正，原文保留）"
+
+
 def errata(changes: dict[str, Any], names: dict[str, str]) -> list[str]:
     """The data office's corrections made (or withdrawn) in this release, one line each: body,
     year, the cell in Chinese, old → new value, reason and who (Markdown lines)."""
-    found = []
-    for table in schemas.CELL_FIELDS:
-        for row in changes["tables"].get(table, {}).get("rows", []):
-            if row["change"] == "changed" and CORRECTION_COLUMNS & set(row["new"]):
-                found.append(_erratum(table, row, names))
+    found = errata_items(changes, names)
     if not found:
         return []
-    return ["### 更正 · errata（数据办对照原件核对后的更正，原文保留）", "", *found, ""]
+    return [f"### {ERRATA_TITLE}", "", *(f"- {item}" for item in found), ""]
 
 
-def _erratum(table: str, row: dict[str, Any], names: dict[str, str]) -> str:
+def errata_items(
+    changes: dict[str, Any], names: dict[str, str], escape: Callable[[Any], str] = markdown
+) -> list[str]:
+    """Each correction made (or withdrawn) as one line, what came from people or portals
+    passed through `escape` (Markdown for CHANGELOG.md, HTML for the catalog's page)."""
+    return [
+        _erratum(table, row, names, escape)
+        for table in schemas.CELL_FIELDS
+        for row in changes["tables"].get(table, {}).get("rows", [])
+        if row["change"] == "changed" and CORRECTION_COLUMNS & set(row["new"])
+    ]
+
+
+def _erratum(
+    table: str, row: dict[str, Any], names: dict[str, str], escape: Callable[[Any], str]
+) -> str:
     key, old, new = row["key"], row["old"], row["new"]
     a, b = schemas.CELL_FIELDS[table]
     cell = schemas.cell_label(f"{table}.{key[a]}.{key[b]}")
-    who = markdown(names.get(key["body_id"], key["body_id"]))
+    who = escape(names.get(key["body_id"], key["body_id"]))
     values = (
-        f"{_cell(old['value'])} → {_cell(new['value'])}"
+        f"{_cell(old['value'], escape)} → {_cell(new['value'], escape)}"
         if "value" in new
         else "值不变 value unchanged"
     )
     if new.get("correction_id", old.get("correction_id")) is None and "correction_id" in new:
-        return f"- {who} {key['year']} 年「{markdown(cell)}」：撤销更正 {markdown(old['correction_id'])}，{values}"
+        return f"{who} {key['year']} 年「{escape(cell)}」：撤销更正 {escape(old['correction_id'])}，{values}"
     said = [
-        f"更正 {markdown(new['correction_id'])}" if new.get("correction_id") else "",
-        f"更正人 {markdown(new['corrected_by'])}" if new.get("corrected_by") else "",
-        f"原因：{markdown(new['correction_reason'])}" if new.get("correction_reason") else "",
+        f"更正 {escape(new['correction_id'])}" if new.get("correction_id") else "",
+        f"更正人 {escape(new['corrected_by'])}" if new.get("corrected_by") else "",
+        f"原因：{escape(new['correction_reason'])}" if new.get("correction_reason") else "",
     ]
-    return f"- {who} {key['year']} 年「{markdown(cell)}」：{values}（{'，'.join(x for x in said if x)}）"
+    return (
+        f"{who} {key['year']} 年「{escape(cell)}」：{values}（{'，'.join(x for x in said if x)}）"
+    )
 
 
 def _source_changed(found: list[dict[str, Any]], names: dict[str, str]) -> list[str]:

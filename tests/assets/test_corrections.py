@@ -5,24 +5,12 @@ applied and the corrections check says so."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from support import ROOT
-from support.runs import copy_corpus, release_run
+from support.runs import copy_corpus, correct, release_run
 
 BODY = "yongan-market-regulation-bureau"  # its 2023 table prints 予以公开/总计 16 for 15
 CELL = {"body_id": BODY, "year": 2023, "row": "granted", "applicant": "total"}
-
-
-def correct(data, registry, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "xxgk.cli", "correct", *args]
-    command += ["--data-dir", str(data), "--registry", str(registry)]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def seen(run) -> dict:

@@ -133,3 +133,32 @@ def test_diff_of_a_table_added_removed_changed_null_to_zero(tmp_path):
         "removed": {},
         "changed": {"bodies": 1},
     }
+
+
+def test_the_catalogs_changelog_page_lists_each_erratum_as_the_changelog_does():
+    from publish import catalog
+
+    row = {
+        "change": "changed",
+        "key": {"body_id": "b", "year": 2023, "row": "granted", "applicant": "total"},
+        "old": {"value": 16, "correction_id": None, "correction_reason": None},
+        "new": {"value": 15, "correction_id": "C0001", "correction_reason": "<b>核对</b>"},
+    }
+    empty = {"added": 0, "removed": 0, "changed": 0, "rows": []}
+    changes = {
+        "version": "1.0.1",
+        "previous": "1.0.0",
+        "bump": "patch",
+        "schema": {"changed": False},
+        "body_years": [],
+        "tables": {"reports": empty, "applications": {**empty, "changed": 1, "rows": [row]}},
+    }
+    names = {"b": "永安市<i>局</i>"}
+    (line,) = [x for x in changelog.errata(changes, names) if x.startswith("- ")]
+    page = catalog.changelog_page(changes, names)
+    item = (
+        "永安市&lt;i&gt;局&lt;/i&gt; 2023 年「予以公开 / 总计（收到和处理政府信息公开申请情况）」"
+    )
+    assert f"<li>{item}：16 → 15（更正 C0001，原因：&lt;b&gt;核对&lt;/b&gt;）</li>" in page
+    assert line.startswith("- 永安市") and "16 → 15（更正 C0001，原因：" in line
+    assert page.index('id="errata"') < page.index("修改的值")

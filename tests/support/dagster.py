@@ -63,9 +63,12 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def dagster_dev(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+def dagster_dev(
+    tmp: Path, env: dict[str, str] | None = None, registry: Path | None = None
+) -> Iterator[Server]:
     """`dagster dev` on a free port with its own Dagster home and data dir under `tmp` (or in
-    the environment `env`, whose Dagster home and data dir are used)."""
+    the environment `env`, whose Dagster home and data dir are used), over `registry` (by
+    default the embedded demo registry)."""
     tmp.mkdir(parents=True, exist_ok=True)
     log = tmp / "dagster.log"
     if env is None:
@@ -79,6 +82,8 @@ def dagster_dev(tmp: Path, env: dict[str, str] | None = None) -> Iterator[Server
             "XXGK_DATA_DIR": str(data_dir),
         }
         env.pop("XXGK_REGISTRY", None)  # the embedded demo registry
+        if registry is not None:
+            env["XXGK_REGISTRY"] = str(registry)
     data_dir = Path(env["XXGK_DATA_DIR"])
     port = free_port()
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "assets.definitions"]

@@ -4,7 +4,10 @@ and changing the corpus between runs."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,7 @@ import duckdb
 from assets import launch
 from assets.resources import XxgkPaths
 
-from support import DEMO
+from support import DEMO, ROOT
 
 INDUSTRY = "yongan-industry-it-bureau"
 
@@ -106,3 +109,11 @@ def digests(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def correct(data: Path, registry: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`xxgk correct ARGS` as the data office types it, on this data directory and registry."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "xxgk.cli", "correct", *args]
+    command += ["--data-dir", str(data), "--registry", str(registry)]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

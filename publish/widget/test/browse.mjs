@@ -4,7 +4,14 @@
 // the page downloaded. Every request to a host other than the given origin is aborted.
 //
 // usage: node browse.mjs '{"origin": "http://127.0.0.1:PORT", "pages": ["/1.0.0/index.html"],
-//                          "checkLinks": true, "widget": false}'
+//                          "checkLinks": true, "widget": false, "steps": []}'
+// `steps`: what a person then does on each page, in order (for a single-page app such as the
+// Dagster UI): {"goto": path}, {"waitFor": text}, {"click": text} (or {"click": name, "role":
+// "button"}: a button, link, tab … whose accessible name holds it, or is it with "exact": true),
+// {"read": name} (the page's text
+// then, in `read`). The first step that cannot be done ends the page's steps, reported in
+// `stepError` with the page's text. `dismiss`: buttons of dialogs that may pop up over the
+// page (a newsletter prompt), clicked whenever one is in the way.
 import { chromium } from 'playwright-core'
 
 const args = JSON.parse(process.argv[2])
@@ -20,6 +27,18 @@ const browser = await chromium.launch({
 // The caveats the widget shows next to its chart, as [flag, year or null, text].
 const caveatsOf = page => page.$$eval('[data-xxgk-widget] .xxgk-caveats li', items => items.map(li =>
   [li.dataset.caveat, li.dataset.year ? Number(li.dataset.year) : null, li.textContent]))
+const STEP_TIMEOUT_MS = 60000
+async function act(page, step, r) {
+  const timeout = step.timeout || STEP_TIMEOUT_MS
+  if (step.goto) await page.goto(origin + step.goto, { waitUntil: 'load' })
+  else if (step.waitFor) await page.getByText(step.waitFor).first().waitFor({ timeout })
+  else if (step.click) {
+    const target = step.role ? page.getByRole(step.role, { name: step.click, exact: !!step.exact }) : page.getByText(step.click, { exact: true })
+    await target.first().click({ timeout })
+  }
+  else if (step.read) r.read[step.read] = await page.evaluate(() => document.body.innerText)
+  else throw new Error(`unknown step ${JSON.stringify(step)}`)
+}
 const results = []
 try {
   for (const path of args.pages) {
@@ -54,6 +73,18 @@ try {
     const response = await page.goto(origin + path, { waitUntil: 'load' })
     r.status = response?.status()
     r.contentType = response?.headers()['content-type'] ?? null
+    for (const name of args.dismiss || []) {
+      await page.addLocatorHandler(page.getByRole('button', { name, exact: true }), b => b.click())
+    }
+    r.read = {}
+    for (const step of args.steps || []) {
+      try {
+        await act(page, step, r)
+      } catch (e) {
+        r.stepError = { step, message: String(e).slice(0, 2000), text: await page.evaluate(() => document.body.innerText) }
+        break
+      }
+    }
     if (args.widget) {
       await page.waitForSelector('[data-xxgk-widget][data-ready]', { timeout: 30000 })
       r.widget = await page.evaluate(() => {
