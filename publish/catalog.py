@@ -16,7 +16,12 @@ import schemas
 import warehouse
 from pipelines.registry import regions
 from publish import subsets
-from publish.changelog import ERRATA_TITLE, errata_items
+from publish.changelog import (
+    ERRATA_TITLE,
+    SOURCE_CHANGED_TITLE,
+    errata_items,
+    source_changed_items,
+)
 from publish.docs import constraints_text
 from publish.export import whole_tables
 from warehouse.ddl import parquet, quote
@@ -361,6 +366,10 @@ def changelog_page(changes: dict[str, Any], names: dict[str, str]) -> str:
     if found:  # what a reader of the data must know first: the values the data office corrected
         items = "".join(f"<li>{item}</li>" for item in found)
         parts += [f'<h2 id="errata">{esc(ERRATA_TITLE)}</h2>', f"<ul>{items}</ul>"]
+    moved = source_changed_items(changes.get("source_changed", []), names, esc)
+    if moved:  # and the reports a body published again, whose cells changed with them
+        items = "".join(f"<li>{item}</li>" for item in moved)
+        parts += [f'<h2 id="source-changed">{esc(SOURCE_CHANGED_TITLE)}</h2>', f"<ul>{items}</ul>"]
     values = [
         [t, " / ".join(map(str, row["key"].values())), c, row["old"][c], row["new"][c]]
         for t, d in changes["tables"].items()

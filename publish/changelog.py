@@ -393,18 +393,28 @@ def _erratum(
     )
 
 
+SOURCE_CHANGED_TITLE = "原报告被修改（来源文件变化）· documents changed at the source"
+
+
+def source_changed_items(
+    found: list[dict[str, Any]], names: dict[str, str], escape: Callable[[Any], str] = markdown
+) -> list[str]:
+    """Each document that changed at the source as one line: body, year, both sha256 and how
+    many cells changed with it (through `escape`, as errata_items)."""
+    return [
+        f"{escape(names.get(f['body_id'], f['body_id']))}（{escape(f['body_id'])}）{f['year']} 年："
+        f"文件由 sha256 {_cell(f['old_sha256'], escape)} 变为 {_cell(f['new_sha256'], escape)}，"
+        f"因此变化的单元格 {len(f['cells'])} 处"
+        for f in found
+    ]
+
+
 def _source_changed(found: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
     """The section on documents that changed at the source, each with the cells it changed."""
     if not found:
         return []
-    lines = ["### 原报告被修改（来源文件变化）· documents changed at the source", ""]
-    for f in found:
-        who = markdown(names.get(f["body_id"], f["body_id"]))
-        lines.append(
-            f"- {who}（{markdown(f['body_id'])}）{f['year']} 年：文件由 sha256 "
-            f"{_cell(f['old_sha256'])} 变为 {_cell(f['new_sha256'])}，"
-            f"因此变化的单元格 {len(f['cells'])} 处"
-        )
+    lines = [f"### {SOURCE_CHANGED_TITLE}", ""]
+    lines += [f"- {item}" for item in source_changed_items(found, names)]
     cells = [(c["table"], c, column) for f in found for c in f["cells"] for column in c["new"]]
     if cells:
         lines += ["", *_value_table(cells)]

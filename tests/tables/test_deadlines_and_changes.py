@@ -175,6 +175,9 @@ def test_the_changelog_says_which_cells_changed_with_the_source(world):
     text = (release / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "原报告被修改" in text and f"因此变化的单元格 {len(found['cells'])} 处" in text
     assert "永安市审计局（ya-changed）2023 年" in text
+    page = (release / "changelog.html").read_text(encoding="utf-8")  # the catalog says it too
+    assert 'id="source-changed"' in page and "永安市审计局（ya-changed）2023 年" in page
+    assert f"因此变化的单元格 {len(found['cells'])} 处" in page
 
 
 def _new_value(result, key: str):  # type: ignore[no-untyped-def]
