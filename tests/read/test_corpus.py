@@ -79,7 +79,9 @@ def test_both_templates_and_every_damage_are_in_the_corpus() -> None:
 
 
 @pytest.mark.skipif(not ocr.available(), reason="no OCR engine (make setup)")
-@pytest.mark.parametrize(("name", "fmt"), corpus.IMAGE_DOCUMENTS, ids="{0[0]}.{0[1]}".format)
+@pytest.mark.parametrize(
+    ("name", "fmt"), [pytest.param(*d, id=".".join(d)) for d in corpus.IMAGE_DOCUMENTS]
+)
 def test_reports_read_by_ocr_get_their_cells_right_and_none_silent(name: str, fmt: str) -> None:
     """Scans and 「图片版」 (tables or pages as pictures in a page, tables as pictures in a
     Word file): ≥ 98 % of cells right, every table cell located as OCR, every wrong cell named
