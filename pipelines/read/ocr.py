@@ -92,7 +92,7 @@ def read_images(images: list[bytes | Row]) -> list[Row]:
     stand."""
     pictures = [i for i in images if isinstance(i, bytes)]
     limits.check_pages(len(pictures), limits.current())
-    return read_pages(_grey(i) if isinstance(i, bytes) else i for i in images)
+    return read_pages((_grey(i) if isinstance(i, bytes) else i for i in images), "张图片")
 
 
 def check_picture(data: bytes) -> Image.Image:
@@ -123,10 +123,11 @@ def _grey(data: bytes) -> np.ndarray:
     return np.array(image)
 
 
-def read_pages(pages: Iterable[np.ndarray | Row]) -> list[Row]:
+def read_pages(pages: Iterable[np.ndarray | Row], unit: str = "页") -> list[Row]:
     """Pages as pictures, and rows of text (kept as they are) between them. Section 一 (its
     figures are checked against the tables) is running text above the report's first table:
-    lines as wide as most of the page are recognised there only (they are most of the time)."""
+    lines as wide as most of the page are recognised there only (they are most of the time).
+    Cells are located by page, or by picture (`unit`) where the document is pictures."""
     rows: list[Row] = []
     number, narrative = 0, True
     for page in pages:
@@ -144,7 +145,7 @@ def read_pages(pages: Iterable[np.ndarray | Row]) -> list[Row]:
         # ±1 px: 196, the generated scans 200/200 and 198/198 either way).
         pad = 1 if engine() == "ppocr" else 4
         words = _words(Image.fromarray(_erase_rules(grey, tables, pad)), above)
-        rows += page_rows(number, tables, words)
+        rows += page_rows(f"{number}{unit}", tables, words)
         narrative = narrative and not tables
     return rows
 
@@ -439,7 +440,7 @@ def _erase_rules(grey: np.ndarray, tables: list[_Table], pad: int) -> np.ndarray
     return page
 
 
-def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]:
+def page_rows(page: str, tables: list[_Table], words: list[Word]) -> list[Row]:
     """The page's tables (cell by cell) and its text lines outside them, top to bottom."""
     blocks: list[tuple[int, Row]] = []
     placed: set[int] = set()
@@ -454,7 +455,7 @@ def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]
                 ]
                 placed.update(inside)
                 text = _value(_join([words[i] for i in inside]))
-                where = f"OCR 第{number}页 表{t_no} 第{r_no}行 第{c_no}列"
+                where = f"OCR 第{page} 表{t_no} 第{r_no}行 第{c_no}列"
                 sure = min((words[i].confidence for i in inside), default=100.0)
                 if sure < MIN_CONFIDENCE:
                     where += f"{LOW_CONFIDENCE}（{sure:.0f}%）"
@@ -471,7 +472,7 @@ def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]
     for n, ws in enumerate(lines, start=1):
         text = _join(ws)
         if text:
-            blocks.append((min(w.top for w in ws), [Cell(text, f"OCR 第{number}页 第{n}行")]))
+            blocks.append((min(w.top for w in ws), [Cell(text, f"OCR 第{page} 第{n}行")]))
     blocks.sort(key=lambda b: b[0])
     return [row for _, row in blocks]
 
