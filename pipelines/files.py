@@ -13,6 +13,9 @@ MB = 1024 * 1024
 # No annual report is larger; a bigger body is a wrong link or a hostile file.
 MAX_DOCUMENT_BYTES = 50 * MB
 
+# px: a smaller picture is a logo, an icon or a button, not a page or a table of a report
+MIN_PICTURE = (500, 120)
+
 # Portals often serve a bare fragment (`<p>…</p><table>…`) with no <html> around it.
 _HTML_TAG = re.compile(rb"<(?:html|body|head|meta|table|tr|td|p|div|span|br|h[1-6])[\s>/]", re.I)
 
@@ -65,3 +68,22 @@ def sniff(data: bytes) -> str:
     if head.lstrip().lower().startswith(b"<!doctype html") or _HTML_TAG.search(head):
         return "html"
     return "text"
+
+
+def picture_size(data: bytes) -> tuple[int, int] | None:
+    """A picture's width and height (read from its header, not decoded); None if it is none."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width, image.height
+    except Exception:  # not a picture, or damaged
+        return None
+
+
+def is_page_picture(data: bytes) -> bool:
+    """Whether a picture is big enough to hold a page or a table of a report."""
+    found = picture_size(data)
+    return found is not None and found[0] >= MIN_PICTURE[0] and found[1] >= MIN_PICTURE[1]

@@ -17,8 +17,9 @@ from pipelines.read import template as t
 from pipelines.read.report import Report
 from testkit.render.docx import write_doc, write_docx
 from testkit.render.html import write_html
-from testkit.render.layout import Damage, Layout, layout
+from testkit.render.layout import Damage, Layout, Table, layout
 from testkit.render.pdf import write_pdf
+from testkit.render.scan import REALISTIC, data_uri, page_pictures, scanned, table_pictures
 from testkit.render.text import write_pasted, write_text
 
 AGENCIES = ("南山县人民政府", "北湖区市场监督管理局", "东川市〇〇街道办事处", "西岭县教育局")
@@ -263,8 +264,40 @@ PASTED_WRITERS: dict[str, Callable[[Layout], bytes]] = {
 PASTED_CASES = tuple(c for c in CASES if "" not in c.damage.blanks.values())
 
 
+def _tables_in_pictures(doc: Layout) -> list[list[bytes]]:
+    return [table_pictures(b, 200, **REALISTIC) for b in doc.blocks if isinstance(b, Table)]
+
+
+def _pages_in_pictures(doc: Layout) -> bytes:
+    """The whole report as page pictures (150 dpi) in a page that has only its title."""
+    pages = page_pictures(write_pdf(doc), 150, **REALISTIC)
+    only_title = Layout(doc.title, [Table([])], [], doc.published_on)
+    return write_html(only_title, pictures=[[data_uri(p) for p in pages]])
+
+
+# Reports read by OCR (PP-OCR): a realistic scan (200 dpi grey JPEG, skewed, noisy), and
+# 「图片版」: a page whose text is HTML and whose tables are scanned pictures inside it (as the
+# collector makes it, pipelines/collect/pictures.py), a whole report as page pictures, a Word
+# file whose tables are pictures. OCR takes seconds a page: a few documents, not every case.
+IMAGE_WRITERS: dict[str, Callable[[Layout], bytes]] = {
+    "realistic-scan.pdf": lambda doc: scanned(write_pdf(doc), 200, **REALISTIC),
+    "images.html": lambda doc: write_html(
+        doc, pictures=[[data_uri(p) for p in t] for t in _tables_in_pictures(doc)]
+    ),
+    "page-images.html": _pages_in_pictures,
+    "images.docx": lambda doc: write_docx(doc, pictures=_tables_in_pictures(doc)),
+}
+IMAGE_DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("narrative-differs-2019", "images.html"),
+    ("clean-2019", "page-images.html"),
+    ("blanks-2021", "images.docx"),
+    ("narrative-differs-2019", "realistic-scan.pdf"),
+)
+
+
 def render(case: Case, fmt: str) -> bytes:
-    return {**WRITERS, **BORDERLESS_WRITERS, **PASTED_WRITERS}[fmt](case.layout())
+    writers = {**WRITERS, **BORDERLESS_WRITERS, **PASTED_WRITERS, **IMAGE_WRITERS}
+    return writers[fmt](case.layout())
 
 
 @dataclass

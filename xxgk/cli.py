@@ -408,12 +408,12 @@ def _bench_publish(n: int, folder: Path) -> int:
 def _bench(real: Path | None, repeat: int, formats: list[str]) -> int:
     from pipelines.read.ocr import available
     from pipelines.read.readers.doc import soffice
-    from testkit import bench
+    from testkit import bench, corpus
 
     skipped = {
         "doc": soffice() is None,
         "scan.pdf": not available(),
-        "realistic-scan.pdf": not available(),
+        **{fmt: not available() for fmt in corpus.IMAGE_WRITERS},
     }
     for fmt in [f for f in formats if skipped.get(f)]:
         print(

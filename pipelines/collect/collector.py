@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipelines.collect import archive, discovery, local, pictures
 from pipelines.collect.fetch import Fetched, Fetcher, FetchError, site
+from pipelines.files import is_page_picture
 from pipelines.registry.model import NO_SOURCE, Entry
 
 MAX_LISTING_PAGES = 5  # a listing paginated further back than this is old history
@@ -247,11 +248,12 @@ class Collector:
     def _pictures(
         self, entry: Entry, page: Fetched, html: bytes, found_by: str, context: dict
     ) -> Document | None:
-        """A page whose report is pictures (「图片版」): its page-sized pictures (on the body's
-        own sites, at most MAX_PICTURES) stacked into one picture for OCR, archived as the
-        document; None when the page has no such pictures or they do not read as a report."""
+        """A page whose report is pictures (「图片版」: its pages, or its tables): its page-sized
+        pictures (on the body's own sites, at most MAX_PICTURES) put inside the page, archived
+        as the document OCR reads; None when the page has no such pictures or the page with
+        them does not read as a report."""
         urls = discovery.pictures(html, page.final_url)[: pictures.MAX_PICTURES]
-        had = []
+        had = {}
         for url in urls:
             try:
                 fetched = self.fetcher.fetch(
@@ -263,18 +265,18 @@ class Collector:
             except FetchError:
                 continue  # a broken or off-site picture: the others may still be the report
             data = archive.load(self.archive_root, fetched.sha256)
-            if pictures.is_page(data):
-                had.append((url, data))
+            if is_page_picture(data):
+                had[url] = data
         if not had:
             return None
-        digest = archive.store(self.archive_root, pictures.stack([d for _, d in had]))
+        digest = archive.store(self.archive_root, pictures.inline(html, page.final_url, had))
         archive.record(
             self.archive_root,
             {
-                "event": "pictures_stacked",
+                "event": "pictures_inlined",
                 "sha256": digest,
                 "source": page.final_url,
-                "pictures": [u for u, _ in had],
+                "pictures": list(had),
                 "body_id": entry.body_id,
                 "year": entry.year,
             },
@@ -282,7 +284,7 @@ class Collector:
         if not self.is_report(digest):
             return None
         stacked = archive.load(self.archive_root, digest)
-        note = f"报告页上的{len(had)}张图片（图片版）按页面顺序拼成一份，由OCR识别"
+        note = f"报告页上的{len(had)}张图片（图片版）放进网页，与网页文字一起读取，图片由OCR识别"
         return Document(
             entry.body_id,
             entry.year,

@@ -169,16 +169,23 @@ def attachments(data: bytes, base_url: str) -> list[Link]:
 def pictures(data: bytes, base_url: str) -> list[str]:
     """The pictures of a page (`<img src>`, absolute), in page order, each once: a report
     published as images (「图片版」) has its pages, or its tables, as pictures in the article."""
+    out: list[str] = []
+    for _, url in picture_tags(data, base_url):
+        if url not in out:
+            out.append(url)
+    return out
+
+
+def picture_tags(data: bytes, base_url: str) -> list[tuple[Any, str]]:
+    """Each `<img>` of a parsed page that links a picture, with its absolute URL; the page
+    itself is the document the first one belongs to (`getroottree()`)."""
     page = _page(data, base_url)
     if page is None:
         return []
     doc, base_url = page
-    out: list[str] = []
+    out = []
     for img in doc.iter("img"):
         src = (img.get("src") or img.get("data-src") or "").strip()
-        if not src or src.startswith("data:"):
-            continue
-        url = urllib.parse.urljoin(base_url, src)
-        if url not in out:
-            out.append(url)
+        if src and not src.startswith("data:"):
+            out.append((img, urllib.parse.urljoin(base_url, src)))
     return out

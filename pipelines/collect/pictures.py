@@ -1,53 +1,46 @@
-"""A report published as pictures on its page (「图片版」): the pictures that are pages (not
-logos or icons) stacked, in page order, into one grey PNG, the document OCR reads.
+"""A report published as pictures on its page (「图片版」: its pages, or just its tables, as
+`<img>` in the article): the page with its page-sized pictures (not logos or icons) put inside
+it as `data:` URIs, one self-contained document the HTML reader reads, the pictures by OCR
+where they stand among the page's text.
 
-The PNG is made from the pictures' bytes alone (no date, no name), so the same pictures give
-the same document, byte for byte, at every run.
+The document is made from the page's and the pictures' bytes alone (no date, no name), so the
+same page and pictures give the same document, byte for byte, at every run.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 
+from lxml import html as lxml_html
 from PIL import Image
 
-# A picture smaller than this is a logo, an icon or a button, not a page or a table.
-MIN_WIDTH, MIN_HEIGHT = 500, 200
+from pipelines.collect import discovery
+from pipelines.files import picture_size
+
 MAX_PICTURES = 12  # pictures of one page fetched at most (a report: 3–10 pages)
-MAX_PIXELS = 40_000_000  # of the stacked picture: what OCR reads of one picture at most
+MAX_PIXELS = 40_000_000  # of the pictures of one page: what OCR reads of one page at most
 
 
-def size(data: bytes) -> tuple[int, int] | None:
-    """A picture's width and height (read from its header, not decoded); None if it is none."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return image.width, image.height
-    except Exception:  # not a picture, or damaged
-        return None
-
-
-def is_page(data: bytes) -> bool:
-    """Whether a fetched picture is big enough to hold a page or a table."""
-    found = size(data)
-    return found is not None and found[0] >= MIN_WIDTH and found[1] >= MIN_HEIGHT
-
-
-def stack(pictures: list[bytes]) -> bytes:
-    """The pictures one under the other, grey, as one PNG; those past MAX_PIXELS left out."""
-    images, pixels = [], 0
-    for data in pictures:
-        width, height = size(data) or (0, 0)
-        pixels += width * height
+def inline(page: bytes, base_url: str, had: dict[str, bytes]) -> bytes:
+    """The page (UTF-8) with the pictures `had` (absolute URL → bytes) inside it, in page
+    order; those past MAX_PIXELS, and the pictures not had, left as links."""
+    tags = discovery.picture_tags(page, base_url)
+    pixels = 0
+    for img, url in tags:
+        data = had.get(url)
+        found = picture_size(data) if data is not None else None
+        if data is None or found is None:
+            continue
+        pixels += found[0] * found[1]
         if pixels > MAX_PIXELS:
             break
-        with Image.open(io.BytesIO(data)) as image:
-            images.append(image.convert("L"))
-    width = max(i.width for i in images)
-    tall = Image.new("L", (width, sum(i.height for i in images)), 255)
-    top = 0
-    for image in images:
-        tall.paste(image, (0, top))
-        top += image.height
-    out = io.BytesIO()
-    tall.save(out, "PNG", optimize=False)
-    return out.getvalue()
+        img.set("src", f"data:image/{_kind(data)};base64,{base64.b64encode(data).decode('ascii')}")
+    root = tags[0][0].getroottree()
+    return lxml_html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def _kind(data: bytes) -> str:
+    """The picture's type as a data URI names it: jpeg, png, gif, bmp, webp …"""
+    with Image.open(io.BytesIO(data)) as image:
+        return (image.format or "jpeg").lower()

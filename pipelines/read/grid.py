@@ -20,6 +20,10 @@ class Cell:
 
 Row = list[Cell]
 
+# A document whose tables hold fewer numbers than this has no statistics tables of its own
+# (its tables are its layout): where it has pictures, they are its tables (「图片版」).
+FEW_NUMBERS = 10
+
 _SPACE = re.compile(r"\s+")
 _NOT_CIRCLED = re.compile(r"[^\u2460-\u2473]+")  # NFKC would turn ① into 1: keep row numbering
 
@@ -32,3 +36,18 @@ def clean(text: str) -> str:
 
 def row_text(row: Row) -> str:
     return "".join(c.text for c in row)
+
+
+def numbers(rows: list[Row]) -> int:
+    """The cells that hold a number."""
+    return sum(any(ch.isdigit() for ch in c.text) for row in rows for c in row)
+
+
+def in_place(rows: list[Row], pictures: list[tuple[int, bytes]]) -> list[bytes | Row]:
+    """A document's rows with its pictures where they stand: (rows before it, picture)."""
+    out: list[bytes | Row] = []
+    start = 0
+    for at, picture in pictures:
+        out += [*rows[start:at], picture]
+        start = at
+    return [*out, *rows[start:]]

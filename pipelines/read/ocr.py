@@ -38,6 +38,9 @@ MIN_CONFIDENCE = 85
 LOW_CONFIDENCE = " 识别置信度低"
 MAX_SKEW = 3  # degrees a scan may be turned
 MIN_SKEW = 0.2  # degrees below which a page is left as it is
+# PP-OCR's detector scales a picture up until its shorter side is this long: a table's strip
+# (a page wide, a few rows high) would become a picture several pages wide, 5–10× the time.
+DETECT_SIDE = 1600
 RUNNING_TEXT = 0.6  # of the page's width: a line of running text, not read by PP-OCR
 POOR_SHARE = 0.25  # of a scan's OCR cells failing its checks: none of its OCR cells trusted
 TIMEOUT_SECONDS = 120  # per page; a clean A4 page takes 3–6 s on one core
@@ -82,11 +85,14 @@ def read(data: bytes) -> list[Row]:
     return read_pages(_pages(data))
 
 
-def read_images(images: list[bytes]) -> list[Row]:
-    """Reports published as pictures (an image file, the images of a Word file), one page
-    each, scaled up to the width of an A4 page at DPI where they are smaller."""
-    limits.check_pages(len(images), limits.current())
-    return read_pages(_grey(image) for image in images)
+def read_images(images: list[bytes | Row]) -> list[Row]:
+    """Reports published as pictures (an image file, the images of a Word file or a page),
+    one page each, scaled up to the width of an A4 page at DPI where they are smaller; rows
+    of text between them (the text of a page whose tables are pictures) kept where they
+    stand."""
+    pictures = [i for i in images if isinstance(i, bytes)]
+    limits.check_pages(len(pictures), limits.current())
+    return read_pages((_grey(i) if isinstance(i, bytes) else i for i in images), "张图片")
 
 
 def check_picture(data: bytes) -> Image.Image:
@@ -104,25 +110,43 @@ def check_picture(data: bytes) -> Image.Image:
 
 
 def _grey(data: bytes) -> np.ndarray:
+    """The picture grey, at least an A4 page wide, and on white paper at least DETECT_SIDE
+    high (a picture of one table is a strip)."""
     image = check_picture(data).convert("L")
     width = round(8.27 * DPI)  # A4
     if image.width < width:
         image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    if image.height < DETECT_SIDE:
+        paper = Image.new("L", (image.width, DETECT_SIDE), 255)
+        paper.paste(image, (0, 0))
+        image = paper
     return np.array(image)
 
 
-def read_pages(pages: Iterable[np.ndarray]) -> list[Row]:
+def read_pages(pages: Iterable[np.ndarray | Row], unit: str = "页") -> list[Row]:
+    """Pages as pictures, and rows of text (kept as they are) between them. Section 一 (its
+    figures are checked against the tables) is running text above the report's first table:
+    lines as wide as most of the page are recognised there only (they are most of the time).
+    Cells are located by page, or by picture (`unit`) where the document is pictures."""
     rows: list[Row] = []
-    for number, page in enumerate(pages, start=1):
+    number, narrative = 0, True
+    for page in pages:
+        if isinstance(page, list):
+            rows.append(page)
+            narrative = narrative and len(page) == 1  # no table yet
+            continue
+        number += 1
         grey = deskewed(page)
         tables = _tables(grey < _DARK)
-        # The ruling lines are whited out: tesseract takes them for text and drops most digits.
-        # PP-OCR wants only the line itself gone: a band ±4 px wide also took the top and foot
-        # of the digits in a tightly ruled table (a real scan: 159 of 200 cells; ±1 px: 196,
-        # the generated scans 200/200 and 198/198 either way).
+        above = (tables[0].top if tables else grey.shape[0]) if narrative else 0
+        # The ruling lines are whited out: tesseract takes them for text and drops most
+        # digits. PP-OCR wants only the line itself gone: a band ±4 px wide also took the top
+        # and foot of the digits in a tightly ruled table (a real scan: 159 of 200 cells;
+        # ±1 px: 196, the generated scans 200/200 and 198/198 either way).
         pad = 1 if engine() == "ppocr" else 4
-        words = _words(Image.fromarray(_erase_rules(grey, tables, pad)))
-        rows += page_rows(number, tables, words)
+        words = _words(Image.fromarray(_erase_rules(grey, tables, pad)), above)
+        rows += page_rows(f"{number}{unit}", tables, words)
+        narrative = narrative and not tables
     return rows
 
 
@@ -192,8 +216,9 @@ class Word:
         return (self.left + self.right) / 2, (self.top + self.bottom) / 2
 
 
-def _words(image: Image.Image) -> list[Word]:
-    return _ppocr_words(image) if engine() == "ppocr" else _tesseract_words(image)
+def _words(image: Image.Image, running_above: int) -> list[Word]:
+    """The words of a page; `running_above`: down to where lines of running text are read."""
+    return _ppocr_words(image, running_above) if engine() == "ppocr" else _tesseract_words(image)
 
 
 def _ppocr() -> Any:
@@ -213,17 +238,18 @@ def _ppocr_of(pid: int) -> Any:
         intra_op_num_threads=1,
         inter_op_num_threads=1,
         use_cls=False,
-        det_limit_side_len=1600,
+        det_limit_side_len=DETECT_SIDE,
         det_box_thresh=0.3,
         det_unclip_ratio=2.0,
         text_score=0.0,
     )
 
 
-def _ppocr_words(image: Image.Image) -> list[Word]:
+def _ppocr_words(image: Image.Image, running_above: int) -> list[Word]:
     """PP-OCRv4's text boxes as words, one line each (a box is one line of text). Lines of
     running text as wide as most of the page are not recognised: they are most of the
-    recognition time, and the tables, title, headings and date are all narrower."""
+    recognition time, and the tables, title, headings and date are all narrower; those above
+    `running_above` (px of the page) are (section 一)."""
     ppocr = _ppocr()  # rapidocr-onnxruntime 1.4.4's own steps, as its __call__ runs them
     page = ppocr.load_img(np.asarray(image.convert("L")))
     height, width = page.shape[:2]
@@ -231,11 +257,19 @@ def _ppocr_words(image: Image.Image) -> list[Word]:
     record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
     scaled, record = ppocr.maybe_add_letterbox(scaled, record)
     boxes, _ = ppocr.auto_text_det(scaled)
-    boxes = [b for b in boxes or [] if np.ptp(b[:, 0]) < RUNNING_TEXT * scaled.shape[1]]
-    if not boxes:
+    if boxes is None or not len(boxes):
         return []
-    found, _ = ppocr.text_rec(ppocr.get_crop_img_list(scaled, boxes), False)
     corners = ppocr._get_origin_points(np.array(boxes), record, height, width)
+    kept = [
+        n
+        for n, box in enumerate(boxes)
+        if np.ptp(box[:, 0]) < RUNNING_TEXT * scaled.shape[1]
+        or corners[n][:, 1].max() < running_above
+    ]
+    if not kept:
+        return []
+    boxes, corners = [boxes[n] for n in kept], corners[kept]
+    found, _ = ppocr.text_rec(ppocr.get_crop_img_list(scaled, boxes), False)
     words = []
     for n, (box, (text, score)) in enumerate(zip(corners, found, strict=True)):
         if text.strip():
@@ -406,7 +440,7 @@ def _erase_rules(grey: np.ndarray, tables: list[_Table], pad: int) -> np.ndarray
     return page
 
 
-def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]:
+def page_rows(page: str, tables: list[_Table], words: list[Word]) -> list[Row]:
     """The page's tables (cell by cell) and its text lines outside them, top to bottom."""
     blocks: list[tuple[int, Row]] = []
     placed: set[int] = set()
@@ -421,7 +455,7 @@ def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]
                 ]
                 placed.update(inside)
                 text = _value(_join([words[i] for i in inside]))
-                where = f"OCR 第{number}页 表{t_no} 第{r_no}行 第{c_no}列"
+                where = f"OCR 第{page} 表{t_no} 第{r_no}行 第{c_no}列"
                 sure = min((words[i].confidence for i in inside), default=100.0)
                 if sure < MIN_CONFIDENCE:
                     where += f"{LOW_CONFIDENCE}（{sure:.0f}%）"
@@ -438,7 +472,7 @@ def page_rows(number: int, tables: list[_Table], words: list[Word]) -> list[Row]
     for n, ws in enumerate(lines, start=1):
         text = _join(ws)
         if text:
-            blocks.append((min(w.top for w in ws), [Cell(text, f"OCR 第{number}页 第{n}行")]))
+            blocks.append((min(w.top for w in ws), [Cell(text, f"OCR 第{page} 第{n}行")]))
     blocks.sort(key=lambda b: b[0])
     return [row for _, row in blocks]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pipelines.read.grid import Row
+
 Number = int | float
 
 # Severities in order of gravity; `error` means the template's own arithmetic or the document
@@ -52,9 +54,11 @@ class Report:
 
 class NotAReport(Exception):
     """The document cannot be read as an annual report; `reason` is for the data office.
-    `images`: the pages as pictures, where OCR may read what the reader could not."""
+    `images`: the pages as pictures, where OCR may read what the reader could not; with the
+    rows of text the document has between them, where it has any (a page whose text is text
+    and whose tables are pictures), each picture where it stands."""
 
-    def __init__(self, rule: str, reason: str, images: list[bytes] | None = None) -> None:
+    def __init__(self, rule: str, reason: str, images: list[bytes | Row] | None = None) -> None:
         super().__init__(reason)
         self.rule = rule
         self.reason = reason

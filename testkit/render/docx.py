@@ -7,16 +7,23 @@ import io
 from testkit.render.layout import Layout
 
 
-def write_docx(doc: Layout) -> bytes:
+def write_docx(doc: Layout, pictures: list[list[bytes]] | None = None) -> bytes:
+    """`pictures`: the tables printed as pictures, each table's pictures in order."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
 
     word = Document()
     for line in doc.title:
         word.add_paragraph(line)
+    tables = iter(pictures or [])
     for block in doc.blocks:
         if isinstance(block, str):
             word.add_paragraph(block)
+            continue
+        if pictures is not None:
+            for picture in next(tables):
+                word.add_picture(io.BytesIO(picture), width=Cm(16))
             continue
         table = word.add_table(rows=len(block.rows), cols=len(block.widths))
         table.style = "Table Grid"

@@ -13,9 +13,11 @@ def write_html(
     encoding: str = "utf-8",
     charset: str | None = "utf-8",
     wrap: bool = False,
+    pictures: list[list[str]] | None = None,
 ) -> bytes:
     """A portal page: real tables with rowspan/colspan; `wrap` puts the article in a layout
-    table, as many portal systems do; `charset` None declares no encoding."""
+    table, as many portal systems do; `charset` None declares no encoding. `pictures`: the
+    tables printed as pictures (「图片版」), the `src` of each table's pictures in order."""
     e = html.escape
     meta = f'<meta charset="{charset}">' if charset else ""
     if doc.published_on:
@@ -25,9 +27,13 @@ def write_html(
     if wrap:
         parts.append("<table width='100%'><tr><td>导航</td></tr><tr><td>")
     parts.append(f"<h1>{e(title)}</h1>")
+    tables = iter(pictures or [])
     for block in doc.blocks:
         if isinstance(block, str):
             parts.append(f"<p>{e(block)}</p>")
+            continue
+        if pictures is not None:
+            parts += [f'<p><img src="{src}" alt="表格"></p>' for src in next(tables)]
             continue
         covered = {
             (r, c)

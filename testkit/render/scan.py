@@ -7,6 +7,8 @@ import io
 
 from PIL import Image, ImageFilter
 
+from testkit.render.layout import Layout, Table
+
 
 def pictures(
     pdf: bytes,
@@ -69,3 +71,49 @@ def one_picture(pdf: bytes, dpi: int = 150, fmt: str = "PNG", **damage: float) -
     out = io.BytesIO()
     tall.save(out, fmt)
     return out.getvalue()
+
+
+# How the generated 「图片版」 pictures are damaged: grey JPEG at 200 dpi, skewed, noisy, as a
+# portal's scanned tables are.
+REALISTIC = {"skew": 0.8, "noise": 8.0, "quality": 60}
+
+
+def table_pictures(table: Table, dpi: int = 200, **damage: float) -> list[bytes]:
+    """A table as a portal publishes it in a 「图片版」 page: the table alone printed and
+    scanned, cut to its ink with a margin, one JPEG a page the table runs over."""
+    import numpy as np
+
+    from testkit.render.pdf import write_pdf
+
+    whole = Layout([], [Table(table.rows, table.spans, table.widths)])  # no page break asked
+    out = []
+    for page in pictures(write_pdf(whole), dpi, **damage):  # type: ignore[arg-type]
+        ys, xs = np.nonzero(np.asarray(page) < 160)
+        margin = dpi // 10
+        box = (
+            max(0, int(xs.min()) - margin),
+            max(0, int(ys.min()) - margin),
+            min(page.width, int(xs.max()) + margin),
+            min(page.height, int(ys.max()) + margin),
+        )
+        buffer = io.BytesIO()
+        page.crop(box).save(buffer, "JPEG", quality=int(damage.get("quality") or 85))
+        out.append(buffer.getvalue())
+    return out
+
+
+def page_pictures(pdf: bytes, dpi: int = 200, **damage: float) -> list[bytes]:
+    """Each page of a PDF as a JPEG, as a portal publishes a whole report in pictures."""
+    out = []
+    for page in pictures(pdf, dpi, **damage):  # type: ignore[arg-type]
+        buffer = io.BytesIO()
+        page.save(buffer, "JPEG", quality=int(damage.get("quality") or 85))
+        out.append(buffer.getvalue())
+    return out
+
+
+def data_uri(picture: bytes) -> str:
+    """A JPEG inside a page, as a portal's editor pastes it (and the collector puts it)."""
+    import base64
+
+    return "data:image/jpeg;base64," + base64.b64encode(picture).decode("ascii")

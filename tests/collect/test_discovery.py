@@ -193,8 +193,8 @@ def test_a_report_cut_short_is_the_entrys_reason_not_a_document(portal: Portal, 
 @pytest.mark.skipif(not ocr.available(), reason="no OCR engine (make setup)")
 def test_a_report_published_as_pictures_on_its_page_is_read_by_ocr(portal: Portal, tmp_path):
     """「图片版」: the article is the report's pages as <img>, beside a logo; the page-sized
-    pictures are fetched (like attachments, on the body's own site), stacked in page order and
-    read by OCR; a picture on another site is not fetched."""
+    pictures are fetched (like attachments, on the body's own site), put inside the page and
+    read by OCR where they stand; a picture on another site is not fetched."""
     pages = scan.pictures(report_pdf(NAME, 2023), 150, quality=85)
     tags = []
     for n, page in enumerate(pages):
@@ -222,10 +222,49 @@ def test_a_report_published_as_pictures_on_its_page_is_read_by_ocr(portal: Porta
         tmp_path / "parsed", doc.sha256, lambda d: archive.load(tmp_path / "raw", d)
     )
     report = outcome.report
-    assert outcome.source_format == "image" and report is not None
+    assert outcome.source_format == "html" and report is not None
     assert all(v.startswith("OCR") for v in report.locations.values())
     assert report.applications["new_received"]["total"] is not None
-    stacked = [e for e in archive.history(tmp_path / "raw") if e.get("event") == "pictures_stacked"]
-    assert [u.rsplit("/", 1)[1] for u in stacked[0]["pictures"]] == [
+    inlined = [e for e in archive.history(tmp_path / "raw") if e.get("event") == "pictures_inlined"]
+    assert [u.rsplit("/", 1)[1] for u in inlined[0]["pictures"]] == [
         f"p{n}.jpg" for n in range(len(pages))
     ]  # the logo left out, the pages in page order
+
+
+@pytest.mark.skipif(not ocr.available(), reason="no OCR engine (make setup)")
+def test_a_page_whose_tables_are_pictures_is_read_with_its_text(portal: Portal, tmp_path):
+    """「图片版」 tables: the page's text is HTML, its three tables are scanned JPEGs (200 dpi,
+    skewed, noisy) as <img>; the page and its pictures are one document: the text read as
+    text (title, date), the tables by OCR, every OCR cell marked, none silent."""
+    from pipelines.read.evaluate import Result, compare
+    from testkit import corpus
+    from testkit.render.html import write_html
+    from testkit.render.layout import Table
+
+    case = next(c for c in corpus.CASES if c.name == "clean-2021")
+    doc = case.layout()
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    srcs = []
+    for t, table in enumerate(tables):
+        srcs.append([])
+        for p, picture in enumerate(scan.table_pictures(table, 200, **scan.REALISTIC)):
+            srcs[-1].append(
+                portal.add(f"/img/t{t}-{p}.jpg", Route(picture, content_type="image/jpeg"))
+            )
+    page = portal.add("/2023.html", Route(write_html(doc, pictures=srcs)))
+    (got,) = collector(tmp_path).collect_all(
+        [replace(entry(2023, None), source=page)], date(2026, 1, 1)
+    )
+    assert got.error is None and got.note and "图片版" in got.note
+    outcome, _ = cached_parse(
+        tmp_path / "parsed", got.sha256, lambda d: archive.load(tmp_path / "raw", d)
+    )
+    report = outcome.report
+    assert outcome.source_format == "html" and report is not None
+    want = corpus.expected(case)
+    assert (report.agency, report.year) == (want.contract["agency"], want.contract["year"])
+    assert report.published_on == want.published_on  # the page's own text, not OCR
+    assert report.locations and all(v.startswith("OCR") for v in report.locations.values())
+    cells, wrong = compare(want.contract, report)
+    result = Result("page", "html", cells, wrong, report=report)
+    assert result.right >= 0.98 * cells and result.silent_cells == []

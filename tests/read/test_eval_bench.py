@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from testkit import corpus
 from xxgk.cli import main
 
@@ -115,3 +117,22 @@ def test_bench_prints_figures(capsys) -> None:
     out = capsys.readouterr().out
     assert re.search(r"^txt \| 4 \| 4 \| [\d.]+ \| [\d.]+ \| [\d.]+$", out, re.M)
     assert "peak RSS" in out
+
+
+def test_eval_counts_the_cells_of_reports_read_by_ocr(tmp_path, capsys) -> None:
+    """A Word file whose tables are pictures (「图片版」): its cells counted like any other's,
+    and every misread named (0 silent cells)."""
+    from pipelines.read import ocr
+
+    if not ocr.available():
+        pytest.skip("no OCR engine (make setup)")
+    case = CASES[0]
+    (tmp_path / "pictures.docx").write_bytes(corpus.render(case, "images.docx"))
+    (tmp_path / "pictures.json").write_text(
+        json.dumps(corpus.expected(case).contract, ensure_ascii=False), encoding="utf-8"
+    )
+    main(["eval", str(tmp_path)])
+    out = capsys.readouterr().out
+    right = re.search(r"^pictures.docx \| docx \| (\d+)/200 ", out, re.M)
+    assert right and int(right[1]) >= 196, out
+    assert "0 个静默单元格 silent cells, 0 份静默错误 silent errors" in out

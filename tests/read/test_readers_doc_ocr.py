@@ -181,3 +181,30 @@ def test_pp_ocr_is_the_engine_when_its_package_is_installed() -> None:
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:
         pytest.skip("rapidocr-onnxruntime is not installed")
     assert ocr.engine() == "ppocr"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "reason"),
+    [
+        ("images.html", "网页中的统计表是图片（图片版），需要OCR识别；本机没有OCR引擎"),
+        ("images.docx", "Word文件中的统计表是图片（没有文字表格），需要OCR识别；本机没有OCR引擎"),
+    ],
+)
+def test_tables_as_pictures_without_ocr_are_refused_with_the_reason(monkeypatch, fmt, reason):
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(NotAReport) as refused:
+        parse_bytes(corpus.render(CLEAN, fmt))
+    assert refused.value.rule == "SCANNED_DOCUMENT"
+    assert refused.value.reason.startswith(reason)
+
+
+def test_a_page_with_tables_of_its_own_is_read_as_text_beside_its_pictures() -> None:
+    """A page that prints its tables as text is read as text, the pictures beside them (a
+    photo, a scan of the seal) left alone: only a page without tables of its own is OCR'd."""
+    from testkit.render.scan import data_uri, page_pictures
+
+    photo = data_uri(page_pictures(corpus.render(CLEAN, "pdf"), 72)[0])
+    page = corpus.render(CLEAN, "html").replace(b"</h1>", f'</h1><img src="{photo}">'.encode())
+    _, report = parse_bytes(page)
+    assert report.applications == CLEAN.report().applications
+    assert not any(v.startswith("OCR") for v in report.locations.values())

@@ -10,15 +10,21 @@ import io
 from typing import Any
 
 from docx import Document
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
+from pipelines.files import is_page_picture
 from pipelines.read import limits
-from pipelines.read.grid import Cell, Row, clean
+from pipelines.read.grid import FEW_NUMBERS, Cell, Row, clean, in_place, numbers
 from pipelines.read.report import NotAReport
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+_PICTURE_IDS = etree.XPath(
+    ".//a:blip/@r:embed | .//v:imagedata/@r:id",
+    namespaces={**nsmap, "v": "urn:schemas-microsoft-com:vml"},
+)
 
 
 def read(data: bytes) -> list[Row]:
@@ -32,17 +38,24 @@ def read(data: bytes) -> list[Row]:
         ) from exc
     walker = _Walker()
     walker.walk(document.element.body, document)
-    if not walker.tables and (images := _images(document)):
+    if walker.pictures and walker.numbers < FEW_NUMBERS:
         raise NotAReport(
-            "SCANNED_DOCUMENT", "Word文件中的统计表是图片（没有文字表格），需要OCR识别", images
+            "SCANNED_DOCUMENT",
+            "Word文件中的统计表是图片（没有文字表格），需要OCR识别",
+            in_place(walker.rows, walker.pictures),
         )
     return walker.rows
 
 
-def _images(document: Any) -> list[bytes]:
-    """The pictures of the document body, in the order of their parts' names."""
-    parts = [p for p in document.part.package.iter_parts() if p.content_type.startswith("image/")]
-    return [p.blob for p in sorted(parts, key=lambda p: str(p.partname))]
+def _pictures(paragraph: Paragraph) -> list[bytes]:
+    """The page-sized pictures in a paragraph (DrawingML, or VML as older Word writes)."""
+    out = []
+    for rid in _PICTURE_IDS(paragraph._p):
+        part = paragraph.part.related_parts.get(rid)
+        blob = getattr(part, "blob", None)
+        if blob and is_page_picture(blob):
+            out.append(blob)
+    return out
 
 
 class _Walker:
@@ -51,12 +64,16 @@ class _Walker:
         self.tables = 0
         self.paragraphs = 0
         self.cells = 0  # of every table so far
+        self.numbers = 0  # cells of every table so far that hold a number
+        self.pictures: list[tuple[int, bytes]] = []  # (rows before it, picture) in the body
 
     def walk(self, container: Any, parent: Any) -> None:
         """Emit the paragraphs and tables of a body, cell or content control in order."""
         for child in container.iterchildren():
             if child.tag == _P:
-                text = clean(Paragraph(child, parent).text)
+                paragraph = Paragraph(child, parent)
+                self.pictures += [(len(self.rows), p) for p in _pictures(paragraph)]
+                text = clean(paragraph.text)
                 if text:
                     self.paragraphs += 1
                     self.rows.append([Cell(text, f"第{self.paragraphs}段")])
@@ -68,6 +85,7 @@ class _Walker:
                     self.tables += 1
                     rows = _table_rows(table, self.tables)
                     self.cells += sum(len(row) for row in rows)
+                    self.numbers += numbers(rows)
                     limits.check_document_cells(self.cells, limits.current())
                     self.rows.extend(rows)
             elif child.tag == _SDT:

@@ -3,13 +3,17 @@ tables unwrapped, paragraphs as one-cell rows."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 import lxml.html
 from lxml import etree
 
+from pipelines.files import is_page_picture
 from pipelines.read import limits
-from pipelines.read.grid import Cell, Row, clean
+from pipelines.read.grid import FEW_NUMBERS, Cell, Row, clean, in_place, numbers
+from pipelines.read.report import NotAReport
 from pipelines.text import decode
 
 _BLOCK = frozenset(
@@ -52,6 +56,7 @@ _BLOCK = frozenset(
     ]
 )
 _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "select", "option"})
+_DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _PUBLISHED_META = (
     "pubdate",
@@ -80,7 +85,14 @@ def read(data: bytes) -> list[Row]:
         if (meta.get("name") or meta.get("property") or "").lower() in _PUBLISHED_META:
             rows.append([Cell(f"发布日期：{clean(meta.get('content') or '')}", "网页元数据")])
     body = root.find("body")
-    _Walker(rows).walk(body if body is not None else root)
+    walker = _Walker(rows)
+    walker.walk(body if body is not None else root)
+    if walker.pictures and walker.numbers < FEW_NUMBERS:
+        raise NotAReport(
+            "SCANNED_DOCUMENT",
+            "网页中的统计表是图片（图片版），需要OCR识别",
+            in_place(rows, walker.pictures),
+        )
     return rows
 
 
@@ -93,7 +105,23 @@ class _Walker:
         self.tables = 0
         self.paragraphs = 0
         self.cells = 0  # of every table so far
+        self.numbers = 0  # cells of every table so far that hold a number
+        self.pictures: list[tuple[int, bytes]] = []  # (rows before it, picture) inside the page
         self.bounds = limits.current()
+
+    def picture(self, element: etree._Element) -> None:
+        """A page-sized picture inside the page (a `data:` URI: pasted by the portal's editor,
+        or put there by the collector, pipelines/collect/pictures.py); others are ignored."""
+        src = (element.get("src") or "").strip()
+        if not _DATA_URI.match(src):
+            return
+        try:
+            data = base64.b64decode(src.split(",", 1)[1])
+        except (binascii.Error, ValueError):
+            return  # a damaged picture: the page's text is still read
+        if is_page_picture(data):
+            self.flush()
+            self.pictures.append((len(self.rows), data))
 
     def flush(self) -> None:
         text = clean("".join(self.buffer))
@@ -126,9 +154,12 @@ class _Walker:
             self.tables += 1
             table = _table_rows(element, self.tables, self.bounds)
             self.cells += sum(len(row) for row in table)
+            self.numbers += numbers(table)
             limits.check_document_cells(self.cells, self.bounds)
             self.rows.extend(table)
             return []
+        if tag == "img":
+            self.picture(element)
         if tag in _BLOCK:
             self.flush()
         if element.text:
