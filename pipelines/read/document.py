@@ -17,7 +17,7 @@ from pipelines.read.rules import check_report
 # read from pdfium's text layer and paths (no pdfminer); 0.6: units inside cells, rows at page
 # breaks with no line under them, section 一's figures against the tables; 0.8: the text of
 # sections 一 and 五 kept (Report.narrative).
-PARSER_VERSION = "0.8.0"
+PARSER_VERSION = "0.9.0"
 
 
 OCR_NEEDED = "，需要OCR识别"  # how a reader's refusal ends where OCR may read the pages
