@@ -33,9 +33,23 @@ def registry(context: dg.AssetExecutionContext, paths: XxgkPaths) -> dg.Material
             "问题 problems": md_or_none(["问题 problem"], [[p] for p in facts.problems]),
             "提醒 warnings": md_or_none(["提醒 warning"], [[w] for w in facts.warnings]),
             "机关 bodies list": md_table(
-                ["机关 body", "编号 id", "曾用名 aliases", "存续 active", "年报栏目 listing"],
                 [
-                    [b.name, b.body_id, "；".join(b.aliases), _active(b), b.listing_url]
+                    "机关 body",
+                    "编号 id",
+                    "行政区划（分区键的后半）division (partition key: year-code)",
+                    "曾用名 aliases",
+                    "存续 active",
+                    "年报栏目 listing",
+                ],
+                [
+                    [
+                        b.name,
+                        b.body_id,
+                        f"{b.region_name} {b.region_code}",
+                        "；".join(b.aliases),
+                        _active(b),
+                        b.listing_url,
+                    ]
                     for b in bodies
                 ],
                 limit=100,
