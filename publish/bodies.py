@@ -28,7 +28,7 @@ import schemas
 import warehouse
 from publish.catalog import _place as place
 from publish.catalog import esc, page, province, release_views, table_html
-from warehouse.ddl import parquet, quote
+from warehouse.ddl import literal, parquet, quote
 
 STREAMS = ("reports", "cells", "findings", "metrics", "similarity", "percentiles")
 # The three tables: (section, its row field, its column field), as the template prints them.
@@ -389,35 +389,74 @@ def write_pages(release: Path, package: dict[str, Any], previous: Path | None = 
 
     A body's page is rendered only when what it shows changed: each page carries the digest of
     its inputs (its rows in every stream, the renderer's code), and a page whose digest is the
-    same in the `previous` release is copied from there. So a
-    release where one body changed renders one page. Returns the pages copied (their paths in
-    the release).
+    same in the `previous` release is copied from there, so a release where one body changed
+    renders one page. Bodies are taken PAGES_AT_ONCE at a time, in body order (the release's
+    files are sorted by body: each run of bodies reads only its part of them), so memory stays
+    bounded at any size. Returns the pages copied (their paths in the release).
     """
     con = warehouse.connect()
     try:
         tables = release_views(con, release, package)
         con.execute(warehouse.model("70_peer_percentiles"))
-        # percentiles compare every body with its peers: computed once, before the filter below
+        # percentiles compare every body with its peers: computed once, before any narrowing
         con.execute("CREATE TABLE peers AS SELECT * FROM peer_percentiles")
-        con.execute("CREATE OR REPLACE VIEW peer_percentiles AS SELECT * FROM peers")
+        sources = {"peer_percentiles": "peers"} | {
+            t: parquet(release / "data" / f"{t}.parquet")
+            for t in tables
+            if "body_id" in schemas.field_names(t)
+        }
         metrics = metric_columns(con)
         infos = con.execute(warehouse.sql("body_index")).fetchall()
-        digests = dict(con.execute(_digest_sql()).fetchall())
         (release / "body").mkdir(exist_ok=True)
         (release / "bodies").mkdir(exist_ok=True)
-        todo, copied = [], []
-        for info in infos:
-            digest = _digest(info, digests.get(info[0]))
-            if _reused(release, previous, info[0], digest):
-                copied.append(f"body/{info[0]}.html")
-            else:
-                todo.append((info[0], digest))
-        for chunk in range(0, len(todo), PAGES_AT_ONCE):
-            _render(con, release, tables, todo[chunk : chunk + PAGES_AT_ONCE], metrics)
+        copied = []
+        for start in range(0, len(infos), PAGES_AT_ONCE):
+            run = infos[start : start + PAGES_AT_ONCE]
+            copied += _pages(con, sources, run, metrics, release, previous)
     finally:
         con.close()
     _write_indexes(release, infos)
     return copied
+
+
+def _pages(
+    con: duckdb.DuckDBPyConnection,
+    sources: dict[str, str],
+    run: list[tuple[Any, ...]],
+    metrics: list[str],
+    release: Path,
+    previous: Path | None,
+) -> list[str]:
+    """One run of bodies: their inputs hashed, each page copied from `previous` when they are
+    the same, the others rendered. Returns the pages copied."""
+    _narrow(con, sources, [info[0] for info in run])
+    digests = dict(con.execute(_digest_sql()).fetchall())
+    todo: dict[str, str] = {}
+    copied = []
+    for info in run:
+        digest = _digest(info, digests.get(info[0]))
+        if _reused(release, previous, info[0], digest):
+            copied.append(f"body/{info[0]}.html")
+        else:
+            todo[info[0]] = digest
+    if todo:
+        _narrow(con, sources, list(todo))
+        for body in bodies(con):
+            page_html = body_page(body, metrics, todo[body.info[0]])
+            (release / "body" / f"{body.info[0]}.html").write_text(page_html, encoding="utf-8")
+    return copied
+
+
+def _narrow(con: duckdb.DuckDBPyConnection, sources: dict[str, str], body_ids: list[str]) -> None:
+    """Every view with bodies narrowed to these (sorted) bodies: their range first, which the
+    Parquet reader skips row groups by, then exactly them."""
+    con.execute("CREATE OR REPLACE TABLE todo AS SELECT unnest($1) AS body_id", [body_ids])
+    span = f"body_id BETWEEN {literal(body_ids[0])} AND {literal(body_ids[-1])}"
+    for name, source in sources.items():
+        con.execute(
+            f"CREATE OR REPLACE VIEW {quote(name)} AS SELECT * FROM {source} "
+            f"WHERE {span} AND body_id IN (SELECT body_id FROM todo)"
+        )
 
 
 PAGES_AT_ONCE = 2_000  # bodies whose rows are read in one pass: memory bounded at any size
@@ -478,31 +517,6 @@ def _reused(release: Path, previous: Path | None, body_id: str, digest: str) -> 
         return False
     shutil.copyfile(old, release / "body" / old.name)  # a copy: each release stands alone
     return True
-
-
-def _render(
-    con: duckdb.DuckDBPyConnection,
-    release: Path,
-    tables: list[str],
-    todo: list[tuple[str, str]],
-    metrics: list[str],
-) -> None:
-    """The pages of these bodies, from views of the release narrowed to them."""
-    con.execute(
-        "CREATE OR REPLACE TABLE todo AS SELECT unnest($1) AS body_id", [[b for b, _ in todo]]
-    )
-    for t in [*tables, "peers"]:
-        source = "peers" if t == "peers" else parquet(release / "data" / f"{t}.parquet")
-        if "body_id" in [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]:
-            name = "peer_percentiles" if t == "peers" else t
-            con.execute(
-                f"CREATE OR REPLACE VIEW {quote(name)} AS SELECT * FROM {source} "
-                "WHERE body_id IN (SELECT body_id FROM todo)"
-            )
-    digests = dict(todo)
-    for body in bodies(con):
-        page_html = body_page(body, metrics, digests[body.info[0]])
-        (release / "body" / f"{body.info[0]}.html").write_text(page_html, encoding="utf-8")
 
 
 def _write_indexes(release: Path, infos: list[tuple[Any, ...]]) -> None:
