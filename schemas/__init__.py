@@ -13,6 +13,19 @@ from typing import Any
 
 HERE = Path(__file__).parent
 
+# The tables the read stage writes for each partition and the warehouse loads from them: all
+# published but `report_texts` (read by the model text_similarity); `bodies` comes from the
+# registry.
+PARTITION_TABLES = (
+    "reports",
+    "proactive",
+    "applications",
+    "reviews_litigation",
+    "findings",
+    "coverage",
+    "report_texts",
+)
+
 
 @cache
 def load(name: str) -> dict[str, Any]:

@@ -26,17 +26,9 @@ import warehouse
 from pipelines.datadir import temporary
 from warehouse.ddl import create_table, parquet, quote
 
-# Tables loaded from the partitions (all published but `report_texts`); `bodies` comes from the
-# registry, `text_similarity` from the texts of the bodies that changed, `metrics` is a model.
-PARTITIONED = (
-    "reports",
-    "proactive",
-    "applications",
-    "reviews_litigation",
-    "findings",
-    "coverage",
-    "report_texts",
-)
+# Tables loaded from the partitions; `bodies` comes from the registry, `text_similarity` from
+# the texts of the bodies that changed, `metrics` is a model.
+PARTITIONED = schemas.PARTITION_TABLES
 DERIVED = ("text_similarity",)
 _META = "_xxgk_meta"
 _PARTS = "_xxgk_partitions"  # partition → digest of its files, as loaded

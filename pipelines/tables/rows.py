@@ -41,15 +41,7 @@ class ReportInput:
     corrections: tuple[corrections.Correction, ...] = ()  # the data office's, for this entry
 
 
-PARTITION_TABLES = (
-    "reports",
-    "proactive",
-    "applications",
-    "reviews_litigation",
-    "findings",
-    "coverage",
-    "report_texts",  # not published: read by the model text_similarity
-)
+PARTITION_TABLES = schemas.PARTITION_TABLES
 
 
 def build(inputs: list[ReportInput]) -> dict[str, Rows]:
