@@ -362,14 +362,11 @@ def changelog_page(changes: dict[str, Any], names: dict[str, str]) -> str:
             "<h2>机关和年度 · Body-years</h2>",
             table_html(["机关 body", "编号 id", "年度 year", "新增", "删除", "修改"], rows),
         ]
-    found = errata_items(changes, names, esc)
-    if found:  # what a reader of the data must know first: the values the data office corrected
-        items = "".join(f"<li>{item}</li>" for item in found)
-        parts += [f'<h2 id="errata">{esc(ERRATA_TITLE)}</h2>', f"<ul>{items}</ul>"]
+    # what a reader of the data must know first: the values the data office corrected, and the
+    # reports a body published again, whose cells changed with them
+    parts += _item_list("errata", ERRATA_TITLE, errata_items(changes, names, esc))
     moved = source_changed_items(changes.get("source_changed", []), names, esc)
-    if moved:  # and the reports a body published again, whose cells changed with them
-        items = "".join(f"<li>{item}</li>" for item in moved)
-        parts += [f'<h2 id="source-changed">{esc(SOURCE_CHANGED_TITLE)}</h2>', f"<ul>{items}</ul>"]
+    parts += _item_list("source-changed", SOURCE_CHANGED_TITLE, moved)
     values = [
         [t, " / ".join(map(str, row["key"].values())), c, row["old"][c], row["new"][c]]
         for t, d in changes["tables"].items()
@@ -388,6 +385,14 @@ def changelog_page(changes: dict[str, Any], names: dict[str, str]) -> str:
         '<a href="../CHANGELOG.md">../CHANGELOG.md</a></p>'
     )
     return page(f"更新日志 · Changelog {changes['version']}", "\n".join(parts), "")
+
+
+def _item_list(anchor: str, title: str, items: list[str]) -> list[str]:
+    """A titled list of HTML items (already escaped); nothing when there are none."""
+    if not items:
+        return []
+    listed = "".join(f"<li>{item}</li>" for item in items)
+    return [f'<h2 id="{anchor}">{esc(title)}</h2>', f"<ul>{listed}</ul>"]
 
 
 def releases_index(history: list[dict[str, Any]], title: str) -> str:
