@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pipelines.read.grid import Row
+from pipelines.read.grid import FEW_NUMBERS, Row, in_place
 
 Number = int | float
 
@@ -63,3 +63,13 @@ class NotAReport(Exception):
         self.rule = rule
         self.reason = reason
         self.images = images
+
+
+def check_tables_not_pictures(
+    rows: list[Row], pictures: list[tuple[int, bytes]], numbers: int, reason: str
+) -> None:
+    """A document whose tables are pictures (「图片版」: it has page-sized pictures, and its own
+    tables hold fewer than FEW_NUMBERS numbers) is refused as SCANNED_DOCUMENT with `reason`,
+    its pictures where they stand among its rows, for OCR to read."""
+    if pictures and numbers < FEW_NUMBERS:
+        raise NotAReport("SCANNED_DOCUMENT", reason, in_place(rows, pictures))

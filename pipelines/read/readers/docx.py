@@ -17,8 +17,8 @@ from lxml import etree
 
 from pipelines.files import is_page_picture
 from pipelines.read import limits
-from pipelines.read.grid import FEW_NUMBERS, Cell, Row, clean, in_place, numbers
-from pipelines.read.report import NotAReport
+from pipelines.read.grid import Cell, Row, clean, numbers
+from pipelines.read.report import NotAReport, check_tables_not_pictures
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _PICTURE_IDS = etree.XPath(
@@ -38,12 +38,12 @@ def read(data: bytes) -> list[Row]:
         ) from exc
     walker = _Walker()
     walker.walk(document.element.body, document)
-    if walker.pictures and walker.numbers < FEW_NUMBERS:
-        raise NotAReport(
-            "SCANNED_DOCUMENT",
-            "Word文件中的统计表是图片（没有文字表格），需要OCR识别",
-            in_place(walker.rows, walker.pictures),
-        )
+    check_tables_not_pictures(
+        walker.rows,
+        walker.pictures,
+        walker.numbers,
+        "Word文件中的统计表是图片（没有文字表格），需要OCR识别",
+    )
     return walker.rows
 
 

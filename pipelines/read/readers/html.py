@@ -12,8 +12,8 @@ from lxml import etree
 
 from pipelines.files import is_page_picture
 from pipelines.read import limits
-from pipelines.read.grid import FEW_NUMBERS, Cell, Row, clean, in_place, numbers
-from pipelines.read.report import NotAReport
+from pipelines.read.grid import Cell, Row, clean, numbers
+from pipelines.read.report import check_tables_not_pictures
 from pipelines.text import decode
 
 _BLOCK = frozenset(
@@ -87,12 +87,9 @@ def read(data: bytes) -> list[Row]:
     body = root.find("body")
     walker = _Walker(rows)
     walker.walk(body if body is not None else root)
-    if walker.pictures and walker.numbers < FEW_NUMBERS:
-        raise NotAReport(
-            "SCANNED_DOCUMENT",
-            "网页中的统计表是图片（图片版），需要OCR识别",
-            in_place(rows, walker.pictures),
-        )
+    check_tables_not_pictures(
+        rows, walker.pictures, walker.numbers, "网页中的统计表是图片（图片版），需要OCR识别"
+    )
     return rows
 
 
