@@ -4,14 +4,19 @@ that did not change is never parsed twice."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pipelines.datadir import atomic_write
 from pipelines.files import sniff
-from pipelines.read.document import PARSER_VERSION, parse_bounded
+from pipelines.read.document import PARSER_VERSION, parse_each
+from pipelines.read.limits import Failed
 from pipelines.read.report import Finding, NotAReport, Report
+
+Parsed = tuple[str, Report] | Failed
 
 
 @dataclass
@@ -24,15 +29,17 @@ class Outcome:
     failure_reason: str | None = None
 
 
-def parse_document(digest: str, data: bytes) -> Outcome:
-    try:
-        fmt, report = parse_bounded(data)
-    except NotAReport as e:
-        return Outcome(digest, sniff(data), PARSER_VERSION, None, e.rule, e.reason)
-    except Exception as e:  # a reader bug on odd input must not stop the other documents
-        reason = f"解析器内部错误（{type(e).__name__}: {e}），请把该文件报告给开发者"
-        return Outcome(digest, sniff(data), PARSER_VERSION, None, "PARSER_ERROR", reason)
-    return Outcome(digest, fmt, PARSER_VERSION, report)
+def outcome_of(digest: str, load: Callable[[], bytes], result: Parsed) -> Outcome:
+    """The cached outcome of one document's reading (`document.parse_each`)."""
+    if not isinstance(result, Failed):
+        fmt, report = result
+        return Outcome(digest, fmt, PARSER_VERSION, report)
+    e = result.error
+    fmt = sniff(load())  # read again only for a refusal, to say what the file is
+    if isinstance(e, NotAReport):
+        return Outcome(digest, fmt, PARSER_VERSION, None, e.rule, e.reason)
+    reason = f"解析器内部错误（{e}），请把该文件报告给开发者"  # a reader bug on odd input
+    return Outcome(digest, fmt, PARSER_VERSION, None, "PARSER_ERROR", reason)
 
 
 def to_json(outcome: Outcome) -> dict[str, Any]:
@@ -62,6 +69,16 @@ def cached_parse(cache_root: Path, digest: str, data_for: Any) -> tuple[Outcome,
     path = path_for(cache_root, digest)
     if path.exists():
         return from_json(json.loads(path.read_text(encoding="utf-8"))), True
-    outcome = parse_document(digest, data_for(digest))
-    atomic_write(path, json.dumps(to_json(outcome), ensure_ascii=False))
-    return outcome, False
+    return parse_all(cache_root, [digest], data_for)[0], False
+
+
+def parse_all(cache_root: Path, digests: Sequence[str], data_for: Any) -> list[Outcome]:
+    """Each document read and its outcome cached (one child process reads them one after
+    another, each within the limits on one document); `data_for(digest)` gives its bytes."""
+    loads = [partial(data_for, d) for d in digests]
+    out = []
+    for digest, load, result in zip(digests, loads, parse_each(loads), strict=True):
+        outcome = outcome_of(digest, load, result)
+        atomic_write(path_for(cache_root, digest), json.dumps(to_json(outcome), ensure_ascii=False))
+        out.append(outcome)
+    return out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
+
 from pipelines.files import FORMAT_LABELS, sniff
 from pipelines.read import limits, ocr
 from pipelines.read.extract import extract
@@ -42,9 +45,23 @@ READERS = {
 def parse_bounded(data: bytes) -> tuple[str, Report]:
     """`parse_bytes` within the limits on one document (size, wall clock, memory: see
     `pipelines.read.limits`); over a limit, NotAReport names it."""
+    (outcome,) = parse_each([lambda: data])
+    if isinstance(outcome, limits.Failed):
+        raise outcome.error
+    return outcome
+
+
+def parse_each(loads: Sequence[Callable[[], bytes]]) -> list[tuple[str, Report] | limits.Failed]:
+    """Many documents, each loaded and read within the limits on one document; one child
+    process reads them one after another (`limits.bounded_each`)."""
     bounds = limits.current()
+    return limits.bounded_each([partial(_parse_loaded, load, bounds) for load in loads], bounds)
+
+
+def _parse_loaded(load: Callable[[], bytes], bounds: limits.Limits) -> tuple[str, Report]:
+    data = load()
     limits.check_size(data, bounds)
-    return limits.bounded(lambda: parse_bytes(data), bounds)
+    return parse_bytes(data)
 
 
 def parse_bytes(data: bytes) -> tuple[str, Report]:

@@ -90,11 +90,11 @@ def read(
         for k, es in entries.items()
     }
     stale = [k for k in entries if not _unchanged(data, k, prints[k])]
-    # documents first, one at a time each (the load evens out over the processes), then each
-    # partition's rows from the cache
+    # documents first, in runs (each read by one child, the runs spread over the processes),
+    # then each partition's rows from the cache
     digests = {d.sha256 for k in stale for d in collected.read(data, k) if d.sha256}
     todo = sorted(d for d in digests if not cache.cached(data.parse_cache, d))
-    workers.spread(_parse_one, [(data, d) for d in todo], processes)
+    workers.spread(_parse_some, [(data, some) for some in _runs(todo, processes)], processes)
     jobs = [(data, k, entries[k], _own(entries[k], corrections)) for k in stale]
     done = dict(zip(stale, workers.spread(_read_one, jobs, processes), strict=True))
     out = []
@@ -108,9 +108,19 @@ def read(
     return Reading(out, len(todo))
 
 
-def _parse_one(job: tuple[DataDir, str]) -> None:
-    data, digest = job
-    cache.cached_parse(data.parse_cache, digest, lambda d: archive.load(data.archive, d))
+RUN = 50  # documents read one after another by one reading child (see limits.bounded_each)
+
+
+def _runs(digests: list[str], processes: int) -> list[list[str]]:
+    """The documents in runs of at most RUN, at least four runs a process (the load evens out
+    over the processes: a scan takes seconds, a text page milliseconds)."""
+    size = max(1, min(RUN, -(-len(digests) // (4 * max(1, processes)))))
+    return [digests[i : i + size] for i in range(0, len(digests), size)]
+
+
+def _parse_some(job: tuple[DataDir, list[str]]) -> None:
+    data, digests = job
+    cache.parse_all(data.parse_cache, digests, lambda d: archive.load(data.archive, d))
 
 
 def _read_one(job: tuple[DataDir, str, list[Entry], Corrections]) -> tuple[Rows, dict[str, str]]:

@@ -12,12 +12,13 @@ import subprocess
 import sys
 import time
 import zlib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from pipelines.read import limits
-from pipelines.read.cache import parse_document
+from pipelines.read.cache import parse_all
 from pipelines.read.document import parse_bounded, parse_bytes
 from pipelines.read.readers.doc import convert, soffice
 from pipelines.read.report import NotAReport
@@ -163,18 +164,78 @@ def test_a_page_nested_past_what_can_be_parsed_is_refused_not_emptied():
     assert "嵌套超过2048层" in error.reason
 
 
-def test_a_reader_crash_in_the_child_is_a_parser_error_for_that_document_only(monkeypatch):
+def test_a_reader_crash_in_the_child_is_a_parser_error_for_that_document_only(
+    monkeypatch, tmp_path
+):
     from pipelines.read import document
 
     def broken(data: bytes) -> list:
         raise ZeroDivisionError("a reader bug")
 
     monkeypatch.setitem(document.READERS, "text", broken)
-    outcome = parse_document("d" * 64, SEED.read_bytes())
+    seed = lambda _digest: SEED.read_bytes()  # noqa: E731
+    (outcome,) = parse_all(tmp_path, ["d" * 64], seed)
     assert outcome.failure_rule == "PARSER_ERROR" and "ZeroDivisionError" in outcome.failure_reason
     assert outcome.report is None
     monkeypatch.undo()
-    assert parse_document("e" * 64, SEED.read_bytes()).report is not None  # the next one reads
+    assert parse_all(tmp_path, ["e" * 64], seed)[0].report is not None  # the next one reads
+
+
+def _slow() -> int:
+    time.sleep(30)
+    return 0
+
+
+def _hog() -> int:
+    return len(bytearray(400 * 1024 * 1024))  # past a 300 MB limit
+
+
+KEPT: list[bytearray] = []
+
+
+def _keep(mb: int) -> int:
+    KEPT.append(bytearray(mb * 1024 * 1024))  # kept: the child has grown
+    return os.getpid()
+
+
+def _take(mb: int) -> int:
+    return len(bytearray(mb * 1024 * 1024))
+
+
+def test_one_child_reads_many_documents_and_a_limit_stops_only_its_own(monkeypatch):
+    """Documents read one after another by one child (a fresh fork per document cost 4–22 ms
+    each); a document over the wall clock or the memory limit is refused alone, and the ones
+    after it are read (by a new child where the child was stopped)."""
+    monkeypatch.setenv("XXGK_DOCUMENT_SECONDS", "1")
+    monkeypatch.setenv("XXGK_DOCUMENT_MEMORY_MB", "300")
+    bounds = limits.current()
+    calls = [os.getpid, os.getpid, _slow, os.getpid, _hog, os.getpid, os.getpid]
+    got = limits.bounded_each(calls, bounds)
+    assert isinstance(got[2], limits.Failed) and isinstance(got[4], limits.Failed)
+    assert "读取用时超过1秒" in got[2].error.reason and "内存300 MB" in got[4].error.reason
+    # the child stopped at the wall clock is replaced; a MemoryError leaves the child standing
+    assert got[0] == got[1] != got[3] == got[5] == got[6]
+    assert os.getpid() not in got  # never read in the caller itself
+
+
+def test_a_child_that_has_grown_is_replaced_and_each_document_keeps_its_memory_limit(monkeypatch):
+    """Each document may add the whole memory limit to what its child holds (not what is left of
+    it after the documents before); a child grown past RENEW_MB is replaced by a fresh one."""
+    monkeypatch.setenv("XXGK_DOCUMENT_MEMORY_MB", "300")
+    bounds = limits.current()
+    renew = limits.RENEW_MB
+    calls = [
+        partial(_keep, 200),
+        partial(_take, 250),  # 200 + 250 > 300: read all the same
+        partial(_take, 400),  # over the limit
+        partial(_keep, renew),  # the child has grown past RENEW_MB: it leaves after this call
+        os.getpid,
+        os.getpid,
+    ]
+    got = limits.bounded_each(calls, bounds)
+    assert got[1] == 250 * 1024 * 1024
+    assert isinstance(got[2], limits.Failed) and "内存300 MB" in got[2].error.reason
+    assert got[3] != got[4] == got[5]
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (make system)")
