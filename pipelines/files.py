@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipelines.text import utf16
@@ -42,6 +43,15 @@ def file_sha256(path: Path) -> str:
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
+    return h.hexdigest()
+
+
+def files_sha256(files: Iterable[Path]) -> str:
+    """One sha256 of several files' bytes, in the order given (code that makes an output: when
+    it changes, so does the output)."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 

@@ -26,6 +26,7 @@ import duckdb
 
 import schemas
 import warehouse
+from pipelines.files import files_sha256
 from publish.catalog import _place as place
 from publish.catalog import esc, page, province, release_views, table_html
 from warehouse.ddl import literal, parquet, quote
@@ -493,10 +494,7 @@ def renderer() -> str:
         root / "warehouse" / "models" / "70_peer_percentiles.sql",
         *sorted((root / "schemas").glob("*.json")),
     ]
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(f.read_bytes())
-    return digest.hexdigest()
+    return files_sha256(files)
 
 
 def _digest(info: tuple[Any, ...], rows: str | None) -> str:

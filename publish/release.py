@@ -10,6 +10,7 @@ publish/versioning.py (SemVer: major = schema change, minor = new data, patch = 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -23,12 +24,12 @@ import duckdb
 import schemas
 import warehouse
 from pipelines.datadir import TMP_SUFFIX, atomic_path, atomic_write, remove
-from pipelines.files import file_sha256
+from pipelines.files import file_sha256, files_sha256
 from publish import bodies, catalog, changelog, integrity, subsets, versioning
 from publish.docs import data_dictionary
 from publish.export import export_table
 from publish.validation import frictionless_errors
-from warehouse.ddl import parquet
+from warehouse.ddl import parquet, quote
 
 LATEST = "latest"
 WIDGET = Path(__file__).parent / "widget"
@@ -96,8 +97,11 @@ def make_release(
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "data").mkdir(parents=True)
     try:
-        resources, documents = _export_all(db_path, staging)
         previous = latest(releases_dir)
+        content = content_digest(db_path)
+        if not force and _same_content(releases_dir, previous, content):
+            return _kept(staging, previous, _read_json(previous / "datapackage.json"), notes)  # type: ignore[operator]
+        resources, documents = _export_all(db_path, staging)
         base, refused = verified_base(releases_dir, previous)
         notes += refused
         old = _read_json(base / "datapackage.json") if base else None
@@ -114,6 +118,7 @@ def make_release(
             and fingerprint == old_fingerprint
             and _whole(data_hashes(old)) == data_hashes({"resources": resources})
         ):
+            _record_content(releases_dir, previous, content)  # type: ignore[arg-type]
             return _kept(staging, previous, old, notes)  # type: ignore[arg-type]
         diff = changelog.diff(base, staging, schemas.published_tables())
         same_schemas = old is not None and fingerprint == old_fingerprint
@@ -128,6 +133,7 @@ def make_release(
             old_version, required, bump, force=force or base != previous
         )
         if chosen is None:  # file bytes differ but no row and no schema did
+            _record_content(releases_dir, previous, content)  # type: ignore[arg-type]
             return _kept(staging, previous, old, notes)  # type: ignore[arg-type]
         version, kind = chosen
         if (releases_dir / str(version)).exists():
@@ -151,14 +157,62 @@ def make_release(
         }
         summary = _write_contents(staging, releases_dir, package, changes, inputs, base)
         changed = [(b["body_id"], b["year"]) for b in diff["body_years"]] if old else None
-        problems = frictionless_errors(staging / "datapackage.json", changed, copied)
+        # every data file was hashed as it was written, or verified in the base it was copied from
+        hashed = frozenset(r["path"] for r in resources)
+        problems = frictionless_errors(staging / "datapackage.json", changed, copied, hashed)
         if problems:
             raise ReleaseInvalid(problems)
         target = _put_in_place(staging, releases_dir, version)
+        _record_content(releases_dir, target, content)
         return Release(str(version), target, True, resources, kind, summary, changes, notes)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+# The content digest of the latest release, or of the warehouse it was last kept for: a
+# warehouse with the same digest would give the same files, so it is not exported again.
+CONTENT = ".content.json"
+
+
+def content_digest(db_path: Path) -> str:
+    """What a release's data files are made from: every published table's rows (their count,
+    the xor and the sum of their 64-bit hashes, computed in DuckDB in one pass: a table's rows
+    are unique by its primary key, so none cancels out), the code and schemas that export them
+    and the DuckDB that writes the files."""
+    root = Path(__file__).parent.parent
+    code = [
+        *sorted((root / "publish").rglob("*.py")),
+        *sorted((root / "warehouse").rglob("*.sql")),
+        *sorted((root / "schemas").glob("*.json")),
+        *(WIDGET / source for source in WIDGET_FILES),
+    ]
+    parts = [files_sha256(code), duckdb.__version__]
+    with warehouse.connect(str(db_path), read_only=True) as con:
+        for name in schemas.published_tables():
+            rows = con.execute(
+                "SELECT count(*), bit_xor(h), sum(h::HUGEINT) "
+                f"FROM (SELECT hash(t) AS h FROM {quote(name)} AS t)"
+            ).fetchone()
+            parts.append(f"{name} {rows}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _same_content(releases_dir: Path, previous: Path | None, content: str) -> bool:
+    """The latest release was made (or kept) from a warehouse with this content, and it still
+    verifies: nothing to export, nothing to release."""
+    recorded = _readable(releases_dir / CONTENT)
+    return (
+        previous is not None
+        and recorded == {"version": previous.name, "content": content}
+        and not integrity.problems(previous)
+    )
+
+
+def _record_content(releases_dir: Path, release: Path, content: str) -> None:
+    atomic_write(
+        releases_dir / CONTENT, json.dumps({"version": release.name, "content": content}) + "\n"
+    )
 
 
 # What an interrupted run leaves at the top of the releases directory: its staging directory,

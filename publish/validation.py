@@ -9,8 +9,9 @@ descriptor, the first SAMPLE_ROWS rows of every CSV written for it (not of the f
 the previous release, which were validated when it was made; foreign keys left to DuckDB, which checks
 them across every row in the warehouse) and every row of the body-years that changed since the
 previous release (in a package of their own, with the bodies and reports they refer to,
-foreign keys checked); every file's bytes and sha256 are checked here, and every row of every
-table is checked by DuckDB with the schemas' constraints compiled to SQL (`warehouse.validate`).
+foreign keys checked); every file's bytes and sha256 are checked (the release hashes each file
+as it writes it, or verifies it in the release it copies it from, and says so: those are not
+read again), and every row of every table is checked by DuckDB with the schemas' constraints compiled to SQL (`warehouse.validate`).
 
 Frictionless 5.21 turns nullable integers read from Parquet into NaN and cannot count Parquet
 bytes, so Parquet resources are declared `"type": "file"` for it (bytes and sha256 checked) and
@@ -41,11 +42,14 @@ def frictionless_errors(
     descriptor_path: Path,
     changed: list[tuple[str, int | None]] | None = None,
     copied: frozenset[str] = frozenset(),
+    hashed: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Every problem found in the release at `descriptor_path` (empty: valid). `changed` are
     the body-years (year None: a body) that differ from the previous release; None: all.
     `copied`: files copied from a release that verified (validated when it was made): a large
-    release samples only the others' rows (every file's bytes and sha256 are still checked)."""
+    release samples only the others' rows. `hashed`: files whose bytes and sha256 in the
+    descriptor the caller has just computed from the files themselves (or verified in the
+    release they were copied from): a large release checks the others' here."""
     from frictionless import Package
 
     base = descriptor_path.parent
@@ -55,7 +59,7 @@ def frictionless_errors(
     whole = rows <= FULL_ROWS
     # DuckDB and sha256 run outside the GIL: on a second core while Frictionless reads rows
     with ThreadPoolExecutor(1) as pool:
-        files = pool.submit(_file_problems, base, descriptor, hashes=not whole)
+        files = pool.submit(_file_problems, base, descriptor, None if whole else hashed)
         if whole:
             problems = _problems(Package(str(descriptor_path)).validate())
         else:  # foreign keys: every row of them checked by DuckDB in the warehouse
@@ -73,13 +77,21 @@ def frictionless_errors(
         return problems + files.result()
 
 
-def _file_problems(base: Path, descriptor: dict[str, Any], *, hashes: bool) -> list[str]:
+def _file_problems(
+    base: Path, descriptor: dict[str, Any], hashed: frozenset[str] | None
+) -> list[str]:
     """Every Parquet file's rows against its schema (DuckDB), and, when Frictionless does not
-    read the CSV files to their end, their bytes and sha256."""
+    read the CSV files to their end (`hashed` not None), the bytes and sha256 of those not
+    hashed already."""
     problems = []
-    if hashes:
+    if hashed is not None:
         problems += resource_problems(
-            base, [r for r in descriptor["resources"] if r["format"] == "csv"]
+            base,
+            [
+                r
+                for r in descriptor["resources"]
+                if r["format"] == "csv" and r["path"] not in hashed
+            ],
         )
     for resource in descriptor["resources"]:
         if resource["format"] == "parquet":

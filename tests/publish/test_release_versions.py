@@ -11,11 +11,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import schemas
-from publish import integrity, versioning
-from publish.release import make_release
+from publish import integrity, release, versioning
+from publish.release import CONTENT, make_release
 from publish.versioning import Version, VersionRefused
 
 from support.runs import (
@@ -173,7 +174,37 @@ def test_a_schema_change_is_a_major_release(sequence, tmp_path):
     assert made.changes["schema"]["changed"] is True
     assert (releases / "v2").resolve() == releases / "2.0.0"
     assert (releases / "v1").exists() is False or (releases / "v1").resolve().name == "1.1.0"
-    assert sorted(p.name for p in releases.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in releases.iterdir() if p.name.startswith(".")) == [CONTENT]
+
+
+def test_a_warehouse_the_latest_release_was_made_from_is_not_exported_again(
+    sequence, tmp_path, monkeypatch
+):
+    """The latest release records the content of the warehouse it was made from (its rows
+    hashed in DuckDB, the exporting code): the same content again is no new release, decided
+    without exporting a file, unless the latest release no longer verifies."""
+    _, data, _, _ = sequence
+    work = tmp_path / "data"
+    shutil.copytree(data, work, symlinks=True)
+    db, releases = work / "warehouse" / "xxgk.duckdb", work / "releases"
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    recorded = json.loads((releases / CONTENT).read_text(encoding="utf-8"))
+    assert recorded == {"version": "1.1.0", "content": release.content_digest(db)}
+
+    def no_export(*_args):
+        raise AssertionError("exported although the content is the same")
+
+    monkeypatch.setattr(release, "_export_all", no_export)
+    kept = make_release(db, releases, now=now, inputs={})
+    assert (kept.version, kept.created) == ("1.1.0", False)
+    with (releases / "1.1.0" / "data" / "metrics.csv").open("ab") as f:
+        f.write(b"\n")  # the latest release damaged: it must be made again, so exported
+    with pytest.raises(AssertionError, match="exported"):
+        make_release(db, releases, now=now, inputs={})
+    monkeypatch.undo()
+    with duckdb.connect(str(db)) as con:  # one row of the warehouse changed: another digest
+        con.execute("UPDATE reports SET warnings = warnings + 1 WHERE rowid = 0")
+    assert release.content_digest(db) != recorded["content"]
 
 
 def test_bump_rules():
