@@ -26,6 +26,7 @@ import duckdb
 
 import schemas
 import warehouse
+from pipelines import workers
 from pipelines.files import files_sha256
 from publish.catalog import _place as place
 from publish.catalog import esc, page, province, release_views, table_html
@@ -385,7 +386,12 @@ def bodies_index(counts: dict[str, int]) -> str:
 # ---- writing --------------------------------------------------------------------------------
 
 
-def write_pages(release: Path, package: dict[str, Any], previous: Path | None = None) -> list[str]:
+def write_pages(
+    release: Path,
+    package: dict[str, Any],
+    previous: Path | None = None,
+    processes: int = 1,
+) -> list[str]:
     """`body/<id>.html` for every body, `bodies/index.html` and `bodies/<province>.html`.
 
     A body's page is rendered only when what it shows changed: each page carries the digest of
@@ -393,46 +399,74 @@ def write_pages(release: Path, package: dict[str, Any], previous: Path | None = 
     same in the `previous` release is copied from there, so a release where one body changed
     renders one page. Bodies are taken PAGES_AT_ONCE at a time, in body order (the release's
     files are sorted by body: each run of bodies reads only its part of them), so memory stays
-    bounded at any size. Returns the pages copied (their paths in the release).
+    bounded at any size; the runs to render are spread over `processes` (rendering is Python:
+    ≈3 ms a page). Returns the pages copied (their paths in the release).
     """
+    peers = release / PEERS
+    try:
+        ids, copied, metrics, infos = _digests(release, package, previous, peers)
+        size = max(1, min(PAGES_AT_ONCE, -(-len(ids) // (2 * processes))))
+        jobs = [
+            (release, package, dict(ids[k : k + size]), metrics) for k in range(0, len(ids), size)
+        ]
+        workers.spread(_render, jobs, processes)
+    finally:
+        peers.unlink(missing_ok=True)
+    _write_indexes(release, infos)
+    return copied
+
+
+def _digests(
+    release: Path, package: dict[str, Any], previous: Path | None, peers: Path
+) -> tuple[list[tuple[str, str]], list[str], list[str], list[tuple[Any, ...]]]:
+    """Every body's inputs hashed, its page copied from `previous` when they are the same:
+    (the bodies to render with their digests, the pages copied, the metric columns, the
+    bodies' index rows). The percentiles are written to `peers` for the pages to read."""
     con = warehouse.connect()
     try:
         tables = release_views(con, release, package)
         con.execute(warehouse.model("70_peer_percentiles"))
         # percentiles compare every body with its peers: computed once, before any narrowing
-        con.execute("CREATE TABLE peers AS SELECT * FROM peer_percentiles")
-        sources = {"peer_percentiles": "peers"} | {
-            t: parquet(release / "data" / f"{t}.parquet")
-            for t in tables
-            if "body_id" in schemas.field_names(t)
-        }
+        con.execute(f"COPY (SELECT * FROM peer_percentiles) TO {literal(str(peers))}")
+        sources = _sources(release, tables, peers)
         metrics = metric_columns(con)
         infos = con.execute(warehouse.sql("body_index")).fetchall()
         (release / "body").mkdir(exist_ok=True)
         (release / "bodies").mkdir(exist_ok=True)
-        copied = []
+        copied: list[str] = []
+        todo: dict[str, str] = {}
         for start in range(0, len(infos), PAGES_AT_ONCE):
             run = infos[start : start + PAGES_AT_ONCE]
-            copied += _pages(con, sources, run, metrics, release, previous)
+            copied += _reuse(con, sources, run, release, previous, todo)
     finally:
         con.close()
-    _write_indexes(release, infos)
-    return copied
+    return list(todo.items()), copied, metrics, infos
 
 
-def _pages(
+PEERS = ".peers.parquet"  # every body's percentiles, while the pages are made
+
+
+def _sources(release: Path, tables: list[str], peers: Path) -> dict[str, str]:
+    """What each view the pages read is narrowed from: the release's files, the percentiles."""
+    return {"peer_percentiles": parquet(peers)} | {
+        t: parquet(release / "data" / f"{t}.parquet")
+        for t in tables
+        if "body_id" in schemas.field_names(t)
+    }
+
+
+def _reuse(
     con: duckdb.DuckDBPyConnection,
     sources: dict[str, str],
     run: list[tuple[Any, ...]],
-    metrics: list[str],
     release: Path,
     previous: Path | None,
+    todo: dict[str, str],
 ) -> list[str]:
     """One run of bodies: their inputs hashed, each page copied from `previous` when they are
-    the same, the others rendered. Returns the pages copied."""
+    the same; the others put in `todo` (body → digest). Returns the pages copied."""
     _narrow(con, sources, [info[0] for info in run])
     digests = dict(con.execute(_digest_sql()).fetchall())
-    todo: dict[str, str] = {}
     copied = []
     for info in run:
         digest = _digest(info, digests.get(info[0]))
@@ -440,12 +474,21 @@ def _pages(
             copied.append(f"body/{info[0]}.html")
         else:
             todo[info[0]] = digest
-    if todo:
-        _narrow(con, sources, list(todo))
+    return copied
+
+
+def _render(job: tuple[Path, dict[str, Any], dict[str, str], list[str]]) -> None:
+    """The pages of some bodies (body → digest), rendered from the release's own files."""
+    release, package, todo, metrics = job
+    con = warehouse.connect()
+    try:
+        tables = release_views(con, release, package)
+        _narrow(con, _sources(release, tables, release / PEERS), list(todo))
         for body in bodies(con):
             page_html = body_page(body, metrics, todo[body.info[0]])
             (release / "body" / f"{body.info[0]}.html").write_text(page_html, encoding="utf-8")
-    return copied
+    finally:
+        con.close()
 
 
 def _narrow(con: duckdb.DuckDBPyConnection, sources: dict[str, str], body_ids: list[str]) -> None:

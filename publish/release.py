@@ -23,6 +23,7 @@ import duckdb
 
 import schemas
 import warehouse
+from pipelines import workers
 from pipelines.datadir import TMP_SUFFIX, atomic_path, atomic_write, remove
 from pipelines.files import file_sha256, files_sha256
 from publish import bodies, catalog, changelog, integrity, subsets, versioning
@@ -336,7 +337,7 @@ def _write_contents(
     (staging / changelog.CHANGELOG).write_text(summary, encoding="utf-8")
     history = [*release_history(releases_dir), _history_entry(changes)]
     catalog.write_site(staging, package, changes, history, names)
-    copied = bodies.write_pages(staging, package, base)
+    copied = bodies.write_pages(staging, package, base, workers.default())
     _copy_widget(staging)
     # hashed once: the data files as they were described, the pages copied from the verified base
     before = integrity.listed(base) if base else {}

@@ -150,6 +150,7 @@ def test_stages_import_only_earlier_stages_and_shared_modules():
                 "pipelines.datadir",
                 "pipelines.files",
                 "pipelines.registry.regions",
+                "pipelines.workers",  # body pages rendered on every core
             ),
         ),
         ("testkit", ("pipelines", "schemas", "warehouse", "publish")),
