@@ -405,6 +405,8 @@ def write_pages(
     peers = release / PEERS
     try:
         ids, copied, metrics, infos = _digests(release, package, previous, peers)
+        if len(ids) < SPREAD_FROM:  # starting worker processes costs more than it saves
+            processes = 1
         size = max(1, min(PAGES_AT_ONCE, -(-len(ids) // (2 * processes))))
         jobs = [
             (release, package, dict(ids[k : k + size]), metrics) for k in range(0, len(ids), size)
@@ -443,6 +445,7 @@ def _digests(
     return list(todo.items()), copied, metrics, infos
 
 
+SPREAD_FROM = 500  # pages (≈3 ms each) worth spreading over worker processes (≈1 s to start)
 PEERS = ".peers.parquet"  # every body's percentiles, while the pages are made
 
 

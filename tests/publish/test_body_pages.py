@@ -223,7 +223,7 @@ def test_body_pages_are_the_same_bytes_from_the_same_release(release, tmp_path):
             ), page.name
 
 
-def test_a_release_renders_only_the_pages_whose_rows_changed(release, tmp_path):
+def test_a_release_renders_only_the_pages_whose_rows_changed(release, tmp_path, monkeypatch):
     """One cell of one body changed: its page alone is rendered again, the others are the
     previous release's, and every page is byte for byte what a release from scratch writes
     (rendered by two worker processes)."""
@@ -247,6 +247,7 @@ def test_a_release_renders_only_the_pages_whose_rows_changed(release, tmp_path):
     assert sorted(copied) == sorted(
         f"body/{p.name}" for p in (latest / "body").iterdir() if p.stem != changed
     )
+    monkeypatch.setattr(bodies, "SPREAD_FROM", 2)
     assert bodies.write_pages(scratch, package, processes=2) == []  # spread over two workers
     assert sorted(p.name for p in scratch.iterdir()) == ["bodies", "body", "data"]
     for page in sorted((scratch / "body").iterdir()):
