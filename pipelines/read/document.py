@@ -45,10 +45,8 @@ READERS = {
 def parse_bounded(data: bytes) -> tuple[str, Report]:
     """`parse_bytes` within the limits on one document (size, wall clock, memory: see
     `pipelines.read.limits`); over a limit, NotAReport names it."""
-    (outcome,) = parse_each([lambda: data])
-    if isinstance(outcome, limits.Failed):
-        raise outcome.error
-    return outcome
+    bounds = limits.current()
+    return limits.bounded(partial(_parse_loaded, lambda: data, bounds), bounds)
 
 
 def parse_each(loads: Sequence[Callable[[], bytes]]) -> list[tuple[str, Report] | limits.Failed]:

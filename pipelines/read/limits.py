@@ -196,12 +196,15 @@ def _died(status: int, limits: Limits) -> NotAReport:
 def _message(fd: int, deadline: float) -> bytes | None:
     """The child's next outcome; b"" if it ended first, None if it was not done by `deadline`."""
     header = _receive(fd, _HEADER, deadline)
-    if not header or len(header) < _HEADER:
-        return header if header is None else b""
-    payload = _receive(fd, int.from_bytes(header, "big"), deadline)
-    if payload is None:
+    if header is None:
         return None
-    return payload if len(payload) == int.from_bytes(header, "big") else b""
+    if len(header) < _HEADER:
+        return b""  # the child ended
+    size = int.from_bytes(header, "big")
+    payload = _receive(fd, size, deadline)
+    if payload is None or len(payload) == size:
+        return payload
+    return b""  # cut short: the child died while sending
 
 
 def _receive(fd: int, size: int, deadline: float) -> bytes | None:
